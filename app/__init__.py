@@ -1,0 +1,3 @@
+"""Pitwall: a desktop workbench for motorsport telemetry."""
+
+__version__ = "0.1.0"

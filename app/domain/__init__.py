@@ -1,0 +1,1 @@
+"""Plain data shared by every layer: no Qt, no I/O."""

@@ -1,0 +1,1 @@
+"""Queries, analysis and jobs over the store: plain Python, no Qt."""

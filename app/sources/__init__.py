@@ -1,0 +1,1 @@
+"""Data sources: each is plain Python taking a progress callback (no Qt)."""

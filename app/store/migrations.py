@@ -1,0 +1,67 @@
+"""Schema migrations, applied in order; PRAGMA user_version records how far a catalog has come.
+
+Append a step to change the schema; never edit a step that has shipped.
+"""
+
+from sqlalchemy import Connection, text
+
+MIGRATIONS: list[str] = [
+    # 1: races and laps
+    """
+    CREATE TABLE races (
+        id VARCHAR(36) PRIMARY KEY,
+        source VARCHAR(16) NOT NULL,
+        name TEXT NOT NULL,
+        track TEXT,
+        track_length FLOAT,
+        car TEXT,
+        car_class TEXT,
+        status VARCHAR(16) NOT NULL,
+        error TEXT,
+        raw_path TEXT,
+        content_hash VARCHAR(64) UNIQUE,
+        meta TEXT NOT NULL DEFAULT '{}',
+        created_at DATETIME NOT NULL,
+        updated_at DATETIME NOT NULL
+    );
+    CREATE TABLE laps (
+        id VARCHAR(36) PRIMARY KEY,
+        race_id VARCHAR(36) NOT NULL REFERENCES races(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        driver TEXT,
+        team TEXT,
+        team_color VARCHAR(16),
+        lap_time FLOAT,
+        sector1 FLOAT,
+        sector2 FLOAT,
+        sector3 FLOAT,
+        flags TEXT NOT NULL DEFAULT '',
+        sample_count INTEGER NOT NULL,
+        start_time FLOAT NOT NULL DEFAULT 0,
+        path TEXT,
+        meta TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX ix_laps_race_id ON laps(race_id);
+    """,
+]
+
+LATEST = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the catalog to the latest schema; returns the version it was at."""
+    start = current_version(conn)
+    if start > LATEST:
+        raise RuntimeError(
+            f"This catalog was written by a newer Pitwall (schema {start}, this one knows {LATEST})."
+        )
+    for version in range(start, LATEST):
+        for statement in MIGRATIONS[version].split(";"):
+            if statement.strip():
+                conn.execute(text(statement))
+        conn.exec_driver_sql(f"PRAGMA user_version = {version + 1}")
+    return start

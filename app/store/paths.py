@@ -1,0 +1,54 @@
+"""The one place that decides where Pitwall writes files, all under the data directory."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    home: Path
+
+    @property
+    def catalog(self) -> Path:
+        return self.home / "catalog.sqlite"
+
+    @property
+    def laps_dir(self) -> Path:
+        return self.home / "laps"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def frames_dir(self) -> Path:
+        return self.home / "frames"
+
+    @property
+    def fastf1_cache(self) -> Path:
+        return self.home / "fastf1-cache"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.home / "queries"
+
+    @property
+    def gui_state(self) -> Path:
+        return self.home / "gui-state.json"
+
+    def lap_file(self, race_id: str, lap_id: str) -> Path:
+        return self.laps_dir / race_id / f"{lap_id}.parquet"
+
+    def raw_file(self, race_id: str, suffix: str = ".deflate") -> Path:
+        return self.raw_dir / race_id / f"raw_data{suffix}"
+
+    def relative(self, path: Path) -> str:
+        """Catalog rows hold paths relative to home, so a data directory can be moved or synced."""
+        return path.relative_to(self.home).as_posix()
+
+    def absolute(self, rel: str) -> Path:
+        return self.home / rel
+
+    def ensure(self) -> None:
+        for d in (self.home, self.laps_dir, self.raw_dir, self.frames_dir):
+            d.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,65 @@
+"""Catalog tables (SQLAlchemy 2 ORM). The DDL that creates them lives in migrations.py."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Race(Base):
+    """A race file or session: one row per thing the user opened."""
+
+    __tablename__ = "races"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    track: Mapped[str | None] = mapped_column(Text)
+    track_length: Mapped[float | None] = mapped_column(Float)
+    car: Mapped[str | None] = mapped_column(Text)
+    car_class: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    raw_path: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    meta: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    laps: Mapped[list["Lap"]] = relationship(
+        back_populates="race", cascade="all, delete-orphan", order_by="Lap.start_time"
+    )
+
+
+class Lap(Base):
+    __tablename__ = "laps"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    race_id: Mapped[str] = mapped_column(ForeignKey("races.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    driver: Mapped[str | None] = mapped_column(Text)
+    team: Mapped[str | None] = mapped_column(Text)
+    team_color: Mapped[str | None] = mapped_column(String(16))
+    lap_time: Mapped[float | None] = mapped_column(Float)
+    sector1: Mapped[float | None] = mapped_column(Float)
+    sector2: Mapped[float | None] = mapped_column(Float)
+    sector3: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[str] = mapped_column(Text, default="")  # comma-separated LapFlag values
+    sample_count: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[float] = mapped_column(Float, default=0.0)  # session time (s) at lap start
+    path: Mapped[str | None] = mapped_column(Text)  # lap file, relative to the data directory
+    meta: Mapped[str] = mapped_column(Text, default="{}")
+
+    race: Mapped[Race] = relationship(back_populates="laps")
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(",") if f]
