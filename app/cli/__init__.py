@@ -1,0 +1,41 @@
+"""The `pitwall` command line: every long-running thing the window does, without a window.
+
+Each command module has `register(subparsers)`; add a module to COMMANDS to add commands.
+Output for other tools is `--json`; a failure exits non-zero with one line on stderr.
+"""
+
+import argparse
+import sys
+
+from app import __version__
+from app.cli import gui, races
+from app.errors import PitwallError
+
+COMMANDS = (races, gui)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pitwall", description="Motorsport telemetry workbench")
+    parser.add_argument("--version", action="version", version=f"pitwall {__version__}")
+    parser.add_argument("--home", help="data directory (default: $PITWALL_HOME or the per-user data folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except PitwallError as exc:
+        print(f"pitwall: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pitwall: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""What every command shares: settings, the store, JSON output, a progress bar on stderr."""
+
+import json
+import sys
+import time
+from typing import Any
+
+from app.config import Settings, load_settings
+from app.errors import Progress
+from app.store import Store
+
+
+def settings_from(args) -> Settings:
+    overrides = {"home": args.home} if getattr(args, "home", None) else {}
+    return load_settings(**overrides)
+
+
+def open_store(args) -> Store:
+    return Store(settings_from(args).home)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def stderr_progress(label: str) -> Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal, so logs stay clean)."""
+    last = [0.0]
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> bool:
+        now = time.monotonic()
+        if tty and (now - last[0] > 0.1 or done >= total):
+            last[0] = now
+            pct = 100 * done // max(total, 1)
+            bar = "#" * (pct // 4)
+            sys.stderr.write(f"\r{label} [{bar:<25}] {pct:3d}%")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        return True
+
+    return progress
+
+
+def table(rows: list[list[Any]], headers: list[str]) -> str:
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(lines)
