@@ -43,6 +43,25 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ix_laps_race_id ON laps(race_id);
     """,
+    # 2: classification of a session (F1 results from FastF1/Ergast), one row per driver
+    """
+    CREATE TABLE results (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        race_id VARCHAR(36) NOT NULL REFERENCES races(id) ON DELETE CASCADE,
+        driver_number VARCHAR(8),
+        abbreviation VARCHAR(8),
+        driver TEXT,
+        team TEXT,
+        team_color VARCHAR(16),
+        position INTEGER,
+        classified_position VARCHAR(8),
+        grid INTEGER,
+        points FLOAT,
+        status TEXT,
+        best_lap_time FLOAT
+    );
+    CREATE INDEX ix_results_race_id ON results(race_id);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -63,3 +63,23 @@ class Lap(Base):
     @property
     def flag_list(self) -> list[str]:
         return [f for f in self.flags.split(",") if f]
+
+
+class Result(Base):
+    """A driver's classification in a session (position, points, status)."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    race_id: Mapped[str] = mapped_column(ForeignKey("races.id", ondelete="CASCADE"), index=True)
+    driver_number: Mapped[str | None] = mapped_column(String(8))
+    abbreviation: Mapped[str | None] = mapped_column(String(8))
+    driver: Mapped[str | None] = mapped_column(Text)
+    team: Mapped[str | None] = mapped_column(Text)
+    team_color: Mapped[str | None] = mapped_column(String(16))
+    position: Mapped[int | None] = mapped_column(Integer)
+    classified_position: Mapped[str | None] = mapped_column(String(8))
+    grid: Mapped[int | None] = mapped_column(Integer)
+    points: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(Text)
+    best_lap_time: Mapped[float | None] = mapped_column(Float)

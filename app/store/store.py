@@ -152,6 +152,7 @@ class Store:
                 s.delete(race)
         shutil.rmtree(self.paths.laps_dir / race_id, ignore_errors=True)
         shutil.rmtree(self.paths.raw_dir / race_id, ignore_errors=True)
+        shutil.rmtree(self.paths.session_table(race_id, "x").parent, ignore_errors=True)
 
     def recover(self) -> int:
         """After a crash: races left Processing become Failed (retryable) and stray lap files go.
