@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.domain.models import Channels, RaceStatus, SessionData
 from app.errors import Progress, check, no_progress
-from app.store.lapfiles import read_lap, write_lap
+from app.store.lapfiles import read_lap, write_atomic, write_lap
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
-from app.store.schema import Lap, Race, utcnow
+from app.store.schema import Lap, Race, Result, utcnow
 
 INTERRUPTED = "Interrupted before it finished (Pitwall was closed or crashed); open the file again to retry."
 
@@ -61,6 +63,15 @@ class Store:
         with self.session() as s:
             return s.scalars(select(Race).where(Race.content_hash == content_hash)).first()
 
+    def results(self, race_id: str) -> list[Result]:
+        with self.session() as s:
+            return list(s.scalars(select(Result).where(Result.race_id == race_id).order_by(Result.position)))
+
+    def session_table(self, race_id: str, name: str) -> pa.Table | None:
+        """A per-session table (F1 weather, race control, track status), None when the session has none."""
+        path = self.paths.session_table(race_id, name)
+        return pq.read_table(path) if path.is_file() else None
+
     def lap_channels(self, lap: Lap, columns: list[str] | None = None) -> Channels:
         if not lap.path:
             return {}
@@ -83,6 +94,14 @@ class Store:
             race.updated_at = utcnow()
         return race
 
+    def save_session_table(self, race_id: str, name: str, table: pa.Table) -> None:
+        """Write a per-session table atomically; write these before `save_session` marks the race Ready."""
+        path = self.paths.session_table(race_id, name)
+        write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+    def drop_session_tables(self, race_id: str) -> None:
+        shutil.rmtree(self.paths.session_table(race_id, "x").parent, ignore_errors=True)
+
     def keep_raw(self, race_id: str, source: Path) -> str:
         """Keep the file as received, beside the cache, so the race can be re-processed or synced."""
         dest = self.paths.raw_file(race_id, source.suffix or ".bin")
@@ -103,10 +122,12 @@ class Store:
                 race.error = reason
                 race.updated_at = utcnow()
 
-    def save_session(self, race_id: str, data: SessionData, progress: Progress = no_progress) -> list[Lap]:
-        """Write every lap file, then record laps and Ready in one transaction.
+    def save_session(self, race_id: str, data: SessionData, progress: Progress = no_progress,
+                     results: list[dict] | None = None) -> list[Lap]:
+        """Write every lap file, then record laps (and results, when given) and Ready in one transaction.
 
-        A crash before the commit leaves files that no catalog row points to; `recover` removes them.
+        A lap without channels gets no file (path None, 0 samples). A crash before the commit leaves files
+        that no catalog row points to; `recover` removes them.
         """
         rows: list[Lap] = []
         written: list[Path] = []
@@ -114,15 +135,16 @@ class Store:
             for i, lap in enumerate(data.laps):
                 check(progress, i, len(data.laps))
                 lap_id = str(uuid.uuid4())
-                path = self.paths.lap_file(race_id, lap_id)
-                write_lap(path, lap.channels)
-                written.append(path)
+                path = self.paths.lap_file(race_id, lap_id) if lap.channels else None
+                if path is not None:
+                    write_lap(path, lap.channels)
+                    written.append(path)
                 s1, s2, s3 = lap.sectors
                 rows.append(Lap(
                     id=lap_id, race_id=race_id, number=lap.number, driver=lap.driver, team=lap.team,
                     team_color=lap.team_color, lap_time=lap.lap_time, sector1=s1, sector2=s2, sector3=s3,
                     flags=",".join(lap.flags), sample_count=lap.sample_count, start_time=lap.start_time,
-                    path=self.paths.relative(path), meta=json.dumps(lap.extra, default=str),
+                    path=self.paths.relative(path) if path else None, meta=json.dumps(lap.extra, default=str),
                 ))
             check(progress, len(data.laps), len(data.laps))
             with self.session() as s:
@@ -130,6 +152,9 @@ class Store:
                 for old in list(race.laps):
                     s.delete(old)  # a retry replaces what an earlier attempt left
                 s.add_all(rows)
+                if results is not None:
+                    s.execute(delete(Result).where(Result.race_id == race_id))
+                    s.add_all(Result(race_id=race_id, **r) for r in results)
                 race.track = data.track
                 race.track_length = data.track_length
                 race.car = data.car
@@ -152,7 +177,7 @@ class Store:
                 s.delete(race)
         shutil.rmtree(self.paths.laps_dir / race_id, ignore_errors=True)
         shutil.rmtree(self.paths.raw_dir / race_id, ignore_errors=True)
-        shutil.rmtree(self.paths.session_table(race_id, "x").parent, ignore_errors=True)
+        self.drop_session_tables(race_id)
 
     def recover(self) -> int:
         """After a crash: races left Processing become Failed (retryable) and stray lap files go.

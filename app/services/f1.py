@@ -1,0 +1,139 @@
+"""F1 sessions in the cache: open one (FastF1 only when it is not cached yet), and what the views show of it."""
+
+import json
+from dataclasses import dataclass, field
+
+from app.config import Settings
+from app.domain.models import LapFlag, RaceStatus
+from app.errors import Cancelled, PitwallError, Progress, no_progress
+from app.sources.f1.replay import F1Config
+from app.sources.f1.schedule import EventInfo, event_schedule
+from app.sources.f1.session import load_session, session_name
+from app.store import Store
+from app.store.schema import Lap, Race
+
+SECTOR_COLUMNS = ("lap_time", "sector1", "sector2", "sector3")
+
+
+@dataclass
+class F1OpenResult:
+    race: Race
+    laps: list[Lap]
+    already_cached: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def f1_config(settings: Settings, store: Store) -> F1Config:
+    return F1Config(cache_dir=settings.f1_cache or store.paths.fastf1_cache, recorded=settings.f1_recorded)
+
+
+def schedule(settings: Settings, store: Store, year: int, progress: Progress = no_progress) -> list[EventInfo]:
+    return event_schedule(f1_config(settings, store), year, progress)
+
+
+def _matches_event(meta: dict, event: str) -> bool:
+    text = event.strip().casefold()
+    if text.isdigit():
+        return int(text) == meta.get("round")
+    names = [str(meta.get(k, "")).casefold() for k in ("event", "country", "location")]
+    return any(text == n or (len(text) >= 3 and text in n) for n in names)
+
+
+def find_cached(store: Store, year: int, event: str, session: str, frame_skip: int = 1) -> Race | None:
+    """A Ready session in the catalog that matches what the user typed, without asking FastF1."""
+    wanted = session_name(session)
+    if wanted is None:
+        return None
+    hits = []
+    for race in store.races():
+        if race.source != "f1" or race.status != RaceStatus.READY:
+            continue
+        meta = json.loads(race.meta or "{}")
+        if (meta.get("year") == year and meta.get("session") == wanted and meta.get("frame_skip", 1) == frame_skip
+                and _matches_event(meta, str(event))):
+            hits.append(race)
+    return hits[0] if len(hits) == 1 else None
+
+
+def open_session(store: Store, settings: Settings, year: int, event: str, session: str,
+                 progress: Progress = no_progress, frame_skip: int = 1) -> F1OpenResult:
+    """Open an F1 session into the cache; a session already there opens from the cache alone.
+
+    FastF1 runs before anything is written: a failure leaves the catalog and cache as they were.
+    """
+    if frame_skip < 1:
+        raise PitwallError("frame skip must be 1 (full resolution) or more")
+    cached = find_cached(store, year, event, session, frame_skip)
+    if cached is not None:
+        progress(100, 100)
+        return F1OpenResult(cached, store.laps(cached.id), already_cached=True)
+
+    loaded = load_session(f1_config(settings, store), year, event, session, progress, frame_skip)
+    known = store.find_by_hash(loaded.key)  # typed differently, e.g. "Melbourne" after "Australia"
+    if known is not None and known.status == RaceStatus.READY:
+        progress(100, 100)
+        return F1OpenResult(known, store.laps(known.id), already_cached=True, warnings=loaded.warnings)
+
+    data = loaded.data
+    data.meta["warnings"] = loaded.warnings
+    race = store.begin_race("f1", data.name, content_hash=loaded.key, track=data.track, meta=data.meta)
+    try:
+        store.drop_session_tables(race.id)
+        for name, table in loaded.tables.items():
+            store.save_session_table(race.id, name, table)
+        laps = store.save_session(race.id, data, results=loaded.results,
+                                  progress=lambda d, t: progress(95 + 5 * d // max(t, 1), 100))
+    except BaseException as exc:
+        store.drop_session_tables(race.id)
+        reason = "Cancelled by the user; load the session again to retry." if isinstance(exc, Cancelled) \
+            else f"Could not store the session: {exc}"
+        store.fail_race(race.id, reason)
+        if isinstance(exc, OSError):
+            raise PitwallError(f"Could not write to the cache: {exc.strerror or exc}") from exc
+        raise
+    return F1OpenResult(store.race(race.id), laps, warnings=loaded.warnings)
+
+
+def driver_summary(laps: list[Lap], drivers: list[str] | None = None) -> list[dict]:
+    """Per driver, in order of their fastest lap: team, lap count, fastest lap time (deleted laps excluded)."""
+    wanted = {d.strip().upper() for d in drivers} if drivers else None
+    rows: dict[str, dict] = {}
+    for lap in laps:
+        if not lap.driver or (wanted and lap.driver.upper() not in wanted):
+            continue
+        row = rows.setdefault(lap.driver, {"driver": lap.driver, "team": lap.team, "team_color": lap.team_color,
+                                           "laps": 0, "fastest_lap_time": None})
+        row["laps"] += 1
+        if lap.lap_time is not None and LapFlag.INVALID not in lap.flag_list:
+            best = row["fastest_lap_time"]
+            row["fastest_lap_time"] = lap.lap_time if best is None else min(best, lap.lap_time)
+    if wanted:
+        missing = sorted(wanted - {d.upper() for d in rows})
+        if missing:
+            raise PitwallError(f"No laps for driver(s) {', '.join(missing)} in this session.")
+    return sorted(rows.values(), key=lambda r: (r["fastest_lap_time"] is None, r["fastest_lap_time"] or 0))
+
+
+def lap_bests(laps: list[Lap]) -> dict[str, dict[str, str]]:
+    """Timing-screen colours: "purple" for the session best of a column, "green" for a driver's own best.
+
+    Returns {lap id: {column: colour}} for lap_time and the three sectors; deleted laps never count.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for col in SECTOR_COLUMNS:
+        overall: tuple[float, str] | None = None
+        personal: dict[str, tuple[float, str]] = {}
+        for lap in laps:
+            value = getattr(lap, col)
+            if value is None or LapFlag.INVALID in lap.flag_list:
+                continue
+            if overall is None or value < overall[0]:
+                overall = (value, lap.id)
+            key = lap.driver or ""
+            if key not in personal or value < personal[key][0]:
+                personal[key] = (value, lap.id)
+        for _, lap_id in personal.values():
+            out.setdefault(lap_id, {})[col] = "green"
+        if overall is not None:
+            out.setdefault(overall[1], {})[col] = "purple"
+    return out
