@@ -38,3 +38,32 @@ def s3_server(tmp_path_factory):
     yield server
     server.stop()
     shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+# ---- FastF1 on recorded responses (see tests/f1_support.py)
+@pytest.fixture(scope="session")
+def f1_recorded(tmp_path_factory) -> Path:
+    """The recorded FastF1 responses, unpacked once per test session (the archive is never written to)."""
+    from tests.f1_support import unpack_recorded
+
+    return unpack_recorded(tmp_path_factory.mktemp("f1-recorded"))
+
+
+@pytest.fixture(scope="session")
+def no_network():
+    """Any HTTP request is a test failure: a response missing from the recording must not go to the network."""
+    from tests.f1_support import block_network
+
+    with block_network() as attempts:
+        yield attempts
+    assert not attempts, f"network access attempted during tests: {attempts}"
+
+
+@pytest.fixture(scope="session")
+def f1_loaded(tmp_path_factory, f1_recorded, no_network):
+    """Every recorded session loaded once into one store (FastF1 parsing is slow; tests share the result)."""
+    from tests.f1_support import load_all
+
+    loaded = load_all(tmp_path_factory.mktemp("f1-home"), f1_recorded)
+    yield loaded
+    loaded.store.close()

@@ -1,5 +1,6 @@
 """`pitwall f1 schedule YEAR` and `pitwall f1 load YEAR EVENT SESSION`: F1 sessions through FastF1."""
 
+import sys
 from pathlib import Path
 
 from app.cli.common import print_json, stderr_progress, table
@@ -73,7 +74,7 @@ def cmd_load(args) -> int:
         })
     else:
         for note in result.warnings:
-            print(f"note: {note}")
+            print(f"note: {note}", file=sys.stderr)
         cached = "  (from the cache)" if result.already_cached else ""
         print(f"{race.id}  {race.status}  {race.name}  {len(result.laps)} laps{cached}")
         rows = [[d["driver"], d["team"], d["laps"], format_lap_time(d["fastest_lap_time"])] for d in summary]
