@@ -83,8 +83,9 @@ def per_packet_decoder(blob: bytes) -> int:
         elif ptype == 3 and n == 1063:
             local = struct.unpack_from("<H", raw, p + 1057)[0]
             rec = p + 33 + 32 * local
-            tim.append((struct.unpack_from("<H", raw, rec + 12), raw[rec + 21], struct.unpack_from("<f", raw, rec + 22),
-                        struct.unpack_from("<f", raw, rec + 26), raw[rec + 15], struct.unpack_from("<I", raw, p + 1059)))
+            tim.append((struct.unpack_from("<H", raw, rec + 12), raw[rec + 21],
+                        struct.unpack_from("<f", raw, rec + 22), struct.unpack_from("<f", raw, rec + 26),
+                        raw[rec + 15], struct.unpack_from("<I", raw, p + 1059)))
         pos = p + n
     speed = np.array([row[5][0] for row in tel])
     return len(speed) + len(tim)
@@ -126,7 +127,8 @@ def main() -> None:
     report("ams2_ingest_vs_decompress", t_ingest, t_decompress, vs_decompress, "<= 2.0", vs_decompress <= 2.0,
            speedup_vs_per_packet_struct=round(vs_struct, 1), per_packet_seconds=round(t_per_packet, 3),
            speedup_target=">= 20", speedup_met=vs_struct >= 20,
-           ingest_vs_zlib_ng_decompress=round(t_ingest / t_decompress_ng, 2), laps=len(laps), recording_hours=round(hours, 2))
+           ingest_vs_zlib_ng_decompress=round(t_ingest / t_decompress_ng, 2), laps=len(laps),
+           recording_hours=round(hours, 2))
 
 
 if __name__ == "__main__":
