@@ -170,3 +170,32 @@ def test_no_timings(datagrams):
 def test_no_telemetry(datagrams):
     with pytest.raises(InvalidFile, match="no telemetry"):
         read_race_bytes(write_container([d for d in datagrams if d[10] != 0]))
+
+
+def _edit_followed_car(datagrams, lap_number, offset, value):
+    """Real packets with one byte of the followed car's record changed on every timings row of one lap."""
+    out = []
+    for d in datagrams:
+        if d[10] == 3 and len(d) == 1063:
+            rec = 33 + 32 * struct.unpack_from("<H", d, 1057)[0]
+            if d[rec + 21] == lap_number and struct.unpack_from("<f", d, rec + 22)[0] > 50:
+                d = bytearray(d)
+                d[rec + offset] |= value
+                d = bytes(d)
+        out.append(d)
+    return out
+
+
+def test_invalidated_lap_is_marked_not_dropped(datagrams):
+    session = read_race_bytes(write_container(_edit_followed_car(datagrams, 3, 20, 0x80)))
+    by_number = {lap.number: lap for lap in session.laps if LapFlag.PARTIAL not in lap.flags
+                 and LapFlag.OUT_LAP not in lap.flags}
+    assert by_number[3].flags == [LapFlag.INVALID]
+    assert by_number[3].lap_time == pytest.approx(99.045, abs=0.002)
+    assert by_number[2].flags == [] and by_number[4].flags == []
+
+
+def test_pit_entry_marks_an_in_lap(datagrams):
+    session = read_race_bytes(write_container(_edit_followed_car(datagrams, 4, 17, 1)))  # 1 = driving into pits
+    lap4 = next(lap for lap in session.laps if lap.number == 4)
+    assert LapFlag.IN_LAP in lap4.flags
