@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import f1, gui, races
+from app.cli import f1, gui, races, record
 from app.errors import PitwallError
 
-COMMANDS = (races, f1, gui)
+COMMANDS = (races, record, f1, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
