@@ -67,7 +67,8 @@ class Store:
 
     def results(self, race_id: str) -> list[Result]:
         with self.session() as s:
-            return list(s.scalars(select(Result).where(Result.race_id == race_id).order_by(Result.position.is_(None), Result.position)))
+            query = select(Result).where(Result.race_id == race_id)
+            return list(s.scalars(query.order_by(Result.position.is_(None), Result.position)))
 
     def session_table(self, race_id: str, name: str) -> pa.Table | None:
         """A per-session table (F1 weather, race control, track status), None when the session has none."""
