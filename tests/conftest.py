@@ -49,21 +49,23 @@ def f1_recorded(tmp_path_factory) -> Path:
     return unpack_recorded(tmp_path_factory.mktemp("f1-recorded"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def no_network():
     """Any HTTP request is a test failure: a response missing from the recording must not go to the network."""
     from tests.f1_support import block_network
 
     with block_network() as attempts:
         yield attempts
-    assert not attempts, f"network access attempted during tests: {attempts}"
+    assert not attempts, f"network access attempted during the test: {attempts}"
 
 
 @pytest.fixture(scope="session")
-def f1_loaded(tmp_path_factory, f1_recorded, no_network):
+def f1_loaded(tmp_path_factory, f1_recorded):
     """Every recorded session loaded once into one store (FastF1 parsing is slow; tests share the result)."""
-    from tests.f1_support import load_all
+    from tests.f1_support import block_network, load_all
 
-    loaded = load_all(tmp_path_factory.mktemp("f1-home"), f1_recorded)
+    with block_network() as attempts:
+        loaded = load_all(tmp_path_factory.mktemp("f1-home"), f1_recorded)
+    assert not attempts, f"network access attempted while loading: {attempts}"
     yield loaded
     loaded.store.close()

@@ -2,8 +2,12 @@
 
 import json
 
+import pytest
+
 from app.cli import main
 from tests.f1_support import SESSIONS
+
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def run_json(capsys, *argv) -> dict:

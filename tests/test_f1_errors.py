@@ -12,6 +12,8 @@ from app.services.f1 import open_session, schedule
 from app.sources.f1.replay import CallLog, F1Config, explain
 from app.store import Store
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 
 @pytest.fixture
 def fresh(home, f1_loaded):

@@ -15,6 +15,8 @@ from app.services.f1 import f1_config, lap_bests, open_session
 from app.sources.f1.replay import fastf1_call
 from tests.f1_support import SESSIONS
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 ALBERT_PARK_M = 5278  # lap length of the Melbourne circuit
 
 
