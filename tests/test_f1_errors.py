@@ -118,3 +118,19 @@ def test_frame_skip_is_a_separate_downsampled_copy(fresh, f1_loaded):
     for lap in skipped.laps:
         assert lap.sample_count == pytest.approx(by_key[(lap.driver, lap.number)] / 4, abs=1)
     assert skipped.race.content_hash.endswith(":skip4")
+
+
+def test_no_network(home, tmp_path):
+    """Online mode with the network down (blocked here): FastF1 tries, Pitwall says so in one line."""
+    from tests.f1_support import block_network
+
+    settings = load_settings(home=home, f1_cache=tmp_path / "ff1-online")
+    store = Store(settings.home)
+    with block_network() as attempts:
+        with pytest.raises(PitwallError, match="could not reach its data through the network"):
+            schedule(settings, store, 2025)
+        with pytest.raises(PitwallError, match="2025 Australia FP1: FastF1 could not reach its data"):
+            open_session(store, settings, 2025, "Australia", "FP1")
+    assert attempts  # it did try the network
+    assert_nothing_written(store)
+    store.close()

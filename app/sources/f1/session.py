@@ -67,7 +67,9 @@ def load_session(cfg: F1Config, year: int, event: str | int, session: str, progr
 
         try:
             ses = fastf1.get_session(year, event_arg, session)
-        except ValueError as exc:  # unknown event, round or session type
+        except ValueError as exc:  # unknown event, round or session type (or no schedule: no network)
+            if "schedule" in str(exc):
+                raise
             raise PitwallError(f"No F1 session {what}: {exc}") from exc
         what = f"{year} {ses.event['EventName']} {ses.name}"
         ses.load(laps=True, telemetry=True, weather=True, messages=True)
