@@ -123,3 +123,14 @@ def test_purple_and_green_bests(f1_loaded):
     for col in ("sector1", "sector2", "sector3"):
         best = min(getattr(lap, col) for lap in laps if getattr(lap, col) and LapFlag.INVALID not in lap.flag_list)
         assert [getattr(lap, col) for lap in laps if colours.get(lap.id, {}).get(col) == "purple"] == [best]
+
+
+def test_session_info_for_the_views(f1_loaded):
+    from app.services.f1 import session_info
+
+    info = session_info(f1_loaded.store, f1_loaded.results[(2025, "Australia", "FP1")].race.id)
+    assert info.results[0]["abbreviation"] == "NOR" and info.results[0]["position"] == 1
+    lo, hi = info.weather["air_temp"]
+    assert 10 < lo <= hi < 40 and info.weather["samples"] == 81
+    assert len(info.race_control) == 29 and all(m["message"] for m in info.race_control)
+    assert [s["message"] for s in info.track_status][:3] == ["Yellow", "AllClear", "Red"]

@@ -137,3 +137,36 @@ def lap_bests(laps: list[Lap]) -> dict[str, dict[str, str]]:
         if overall is not None:
             out.setdefault(overall[1], {})[col] = "purple"
     return out
+
+
+@dataclass
+class SessionInfo:
+    """What the session-info view shows: classification, weather summary, race control and track status."""
+
+    results: list[dict] = field(default_factory=list)
+    weather: dict = field(default_factory=dict)
+    race_control: list[dict] = field(default_factory=list)
+    track_status: list[dict] = field(default_factory=list)
+
+
+def session_info(store: Store, race_id: str) -> SessionInfo:
+    """Read a session's results and tables from the cache (disk: call it off the GUI thread)."""
+    info = SessionInfo()
+    info.results = [{k: getattr(r, k) for k in ("position", "abbreviation", "driver", "team", "team_color",
+                                                 "best_lap_time", "points", "status")} for r in store.results(race_id)]
+    weather = store.session_table(race_id, "weather")
+    if weather is not None and weather.num_rows:
+        rows = weather.to_pylist()
+        for key in ("air_temp", "track_temp", "humidity", "wind_speed"):
+            values = [r[key] for r in rows if r.get(key) is not None]
+            if values:
+                info.weather[key] = (min(values), max(values))
+        info.weather["rainfall"] = any(r.get("rainfall") for r in rows)
+        info.weather["samples"] = len(rows)
+    messages = store.session_table(race_id, "race_control")
+    if messages is not None:
+        info.race_control = messages.to_pylist()
+    status = store.session_table(race_id, "track_status")
+    if status is not None:
+        info.track_status = status.to_pylist()
+    return info
