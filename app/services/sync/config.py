@@ -140,7 +140,7 @@ def check_bucket(target: S3Target, client=None) -> None:
         raise explain(exc, target, "opening the bucket") from None
 
 
-def test_connection(target: S3Target) -> str:
+def check_connection(target: S3Target) -> str:
     """The answer for the settings dialog's "Test connection" button (raises SyncError on failure)."""
     client = target.client()
     check_bucket(target, client)
