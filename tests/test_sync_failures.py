@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from app.errors import Cancelled
-from app.services.sync import SyncError, pull, push, race_states, status, check_connection
+from app.services.sync import SyncError, check_connection, pull, push, race_states, status
 from app.services.sync import state as sync_state
 from app.store import Store
 from tests.conftest import ROOT

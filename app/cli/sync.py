@@ -9,7 +9,7 @@ from app.cli.common import open_store, print_json, settings_from, stderr_progres
 from app.errors import PitwallError
 from app.services.export import FORMATS
 from app.services.lap_export import export_laps
-from app.services.sync import pull, push, secrets, status, target_from, check_connection
+from app.services.sync import check_connection, pull, push, secrets, status, target_from
 from app.services.sync.objects import is_s3_url, put_file
 
 
