@@ -1,8 +1,8 @@
 -- Circuits: per circuit, the fastest lap across every race and session in the archive (who, when, where),
--- and how many races were run there. Timed laps come from the lap table (invalid laps excluded) and from
+-- and how many races were run there (sessions named other than 'Race', such as qualifying, are not races). Timed laps come from the lap table (invalid laps excluded) and from
 -- classified results (an F1 driver's fastest lap).
 WITH ready AS (
-    SELECT id, track, name,
+    SELECT id, track, name, coalesce(json_extract_string(meta, '$.session'), 'Race') = 'Race' AS is_race,
            coalesce(TRY_CAST(json_extract_string(meta, '$.date') AS DATE), CAST(created_at AS DATE)) AS race_date
     FROM races
     WHERE status = 'Ready' AND track IS NOT NULL
@@ -22,7 +22,7 @@ ranked AS (
     FROM timed JOIN ready ON ready.id = timed.race_id
 )
 SELECT ready.track AS circuit,
-       count(DISTINCT ready.id) AS races,
+       count(DISTINCT ready.id) FILTER (WHERE ready.is_race) AS races,
        any_value(ranked.lap_time) AS fastest_lap,
        any_value(ranked.driver) AS fastest_driver,
        any_value(ranked.race_date) AS fastest_date,
