@@ -4,7 +4,8 @@ from collections import defaultdict
 
 import pytest
 
-from app.services.analytics import open_archive, run_report
+from app.services.analytics import open_archive, run_query, run_report
+from app.services.analytics.queries import expand, find_query
 from app.services.ingest import ingest_file
 from tests.analytics_support import best_time, driver_name, ergast_races, load_ergast
 from tests.conftest import DEMO_RACE, SHORT_RACE
@@ -77,6 +78,16 @@ def test_drivers_podiums_and_races_entered(archive):
     assert got == {d: (podiums[d], entered[d]) for d in entered}
     assert rows[0]["podiums"] == max(podiums.values())  # most podiums first
     assert got["Max Verstappen"][0] >= 5
+
+
+def test_example_query_joins_laps_with_samples(store, archive):
+    rows = run_query(archive, expand(find_query(store.paths.queries_dir, "lap_top_speed").text)).records()
+    timed = [lap for race in store.races() for lap in store.laps(race.id) if lap.lap_time is not None]
+    assert len(rows) == len(timed) == 4
+    for row in rows:
+        lap = next(lap for lap in timed if lap.lap_time == row["lap_time"])
+        speed = store.lap_channels(lap, ["speed"])["speed"]
+        assert row["top_speed"] == pytest.approx(float(speed.max()))
 
 
 def test_reports_empty_archive(store):
