@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import gui, query, races
+from app.cli import gui, query, races, record
 from app.errors import PitwallError
 
-COMMANDS = (races, query, gui)
+COMMANDS = (races, record, query, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
