@@ -16,6 +16,7 @@ STEP = 5_000  # rows added to the view per fetchMore
 PAGE = 500  # rows converted from Arrow at once
 KEEP_PAGES = 16
 Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invalid parent index of a flat table
 
 
 def format_value(value: object) -> str:
@@ -54,16 +55,16 @@ class ResultTableModel(QAbstractTableModel):
         return sum(len(p) for p in self._pages.values())
 
     # ---- Qt model
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else self._shown
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() or not self._result else len(self._result.columns)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: Index = ROOT) -> bool:
         return not parent.isValid() and self._shown < self.total_rows()
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+    def fetchMore(self, parent: Index = ROOT) -> None:
         more = min(STEP, self.total_rows() - self._shown)
         if more > 0:
             self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
