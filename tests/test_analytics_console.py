@@ -177,3 +177,17 @@ def test_any_catalog_table_is_exposed(store):
         assert (row["width"], row["exposure"]) == (640, 0.5)
     finally:
         a.close()
+
+
+def test_plot_columns_as_numbers(archive):
+    result = run_query(archive, """
+        SELECT TIMESTAMP '2024-01-01 00:00:10' + INTERVAL (range) SECOND AS t, range * 1.5 AS v,
+               CASE WHEN range = 2 THEN NULL ELSE range END AS maybe, 'a' AS label
+        FROM range(4)""")
+    x, y = result.xy("t", "v")
+    assert x.tolist() == [1704067210.0 + i for i in range(4)] and y.tolist() == [0, 1.5, 3.0, 4.5]
+    _, maybe = result.xy("t", "maybe")
+    assert maybe[2] != maybe[2] and maybe[3] == 3.0  # NULL is NaN
+    assert "label" not in result.numeric_columns()
+    with pytest.raises(PitwallError, match="cannot be plotted"):
+        result.xy("t", "label")

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -41,10 +43,15 @@ class QueryResult:
     def records(self) -> list[dict]:
         return self.table.to_pylist()
 
+    def xy(self, x: str, y: str) -> tuple[np.ndarray, np.ndarray]:
+        """Two columns as float arrays for a plot (times as epoch seconds, NULLs as NaN)."""
+        return _as_float(self.table.column(x)), _as_float(self.table.column(y))
+
     def numeric_columns(self) -> list[str]:
+        """Columns that `xy` can plot."""
         return [f.name for f in self.table.schema
                 if pa.types.is_integer(f.type) or pa.types.is_floating(f.type) or pa.types.is_decimal(f.type)
-                or pa.types.is_temporal(f.type)]
+                or pa.types.is_timestamp(f.type) or pa.types.is_date(f.type)]
 
 
 def run_query(archive: Archive, sql: str, max_rows: int = MAX_ROWS) -> QueryResult:
@@ -89,6 +96,21 @@ def export_result(result: QueryResult, path: Path, fmt: str | None = None) -> Pa
     else:
         write_atomic(path, lambda tmp: pacsv.write_csv(result.table, tmp))
     return path
+
+
+def _as_float(column: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_date(column.type):
+        column = pc.cast(column, pa.timestamp("s"))
+    if pa.types.is_timestamp(column.type):
+        seconds = pc.divide(pc.cast(pc.cast(column, pa.int64()), pa.float64()), _TIME_SCALE[column.type.unit])
+    elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_decimal(column.type):
+        seconds = pc.cast(column, pa.float64())
+    else:
+        raise PitwallError(f"A {column.type} column cannot be plotted: pick a number or time column.")
+    return pc.fill_null(seconds, float("nan")).to_numpy()
+
+
+_TIME_SCALE = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
 
 
 def _first_line(exc: BaseException) -> str:
