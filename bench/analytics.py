@@ -57,7 +57,7 @@ def best_of(n: int, fn) -> tuple[float, object]:
 
 def pandas_daily(folder: Path) -> pd.DataFrame:
     df = pd.read_parquet(folder)
-    df["day"] = df["timestamp"].dt.date
+    df["day"] = df["timestamp"].dt.normalize()  # vectorised (dt.date would make slow Python objects)
     return df.groupby(["device_id", "day"]).agg(
         avg_voltage=("voltage", "mean"), max_temperature=("temperature", "max"), avg_soc=("soc", "mean"))
 
