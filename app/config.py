@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home, description="Data directory; everything is written here")
     f1_recorded: Path | None = Field(default=None, description="Folder of recorded FastF1 responses (offline)")
     worker_threads: int = Field(default=2, ge=1, le=64)
+    sql_unrestricted: bool = Field(
+        default=False,
+        description="Let the SQL console write files, attach databases and read anywhere (off: read-only archive)",
+    )
 
     # S3 / MinIO sync (PITWALL_S3_*). The secret is a SecretStr so it never shows in reprs or logs.
     s3_endpoint: str | None = Field(default=None, description="S3 endpoint URL; empty = AWS S3")

@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import gui, races, sync
+from app.cli import gui, query, races, record, sync
 from app.errors import PitwallError
 
-COMMANDS = (races, sync, gui)
+COMMANDS = (races, record, query, sync, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
