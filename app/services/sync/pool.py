@@ -53,35 +53,42 @@ def run(items: list[Item], work: Callable[[Item, Callable[[int], None]], str], t
             return "skipped"
         return work(item, totals.add_bytes)
 
+    def finish(item: Item, fut) -> Outcome:
+        exc = fut.exception()
+        if exc is None:
+            return item, fut.result(), None
+        if isinstance(exc, Cancelled):
+            return item, "skipped", None
+        err = explain(exc, target, f"{what} {item.key}")
+        if isinstance(err, Unreachable) and result.stopped is None:
+            result.stopped = err
+            stop.set()
+        return item, "failed", str(err)
+
     batch: list[Outcome] = []
     last_flush = time.monotonic()
     with ThreadPoolExecutor(max_workers=target.concurrency, thread_name_prefix="s3") as pool:
         futures = {pool.submit(task, item): item for item in items}
         pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                item, exc = futures[fut], fut.exception()
-                if exc is None:
-                    outcome = (item, fut.result(), None)
-                elif isinstance(exc, Cancelled):
-                    outcome = (item, "skipped", None)
-                else:
-                    err = explain(exc, target, f"{what} {item.key}")
-                    if isinstance(err, Unreachable) and result.stopped is None:
-                        result.stopped = err
-                        stop.set()
-                    outcome = (item, "failed", str(err))
-                batch.append(outcome)
-                result.outcomes.append(outcome)
-                if outcome[1] not in ("skipped", "failed"):
-                    totals.items_done += 1
-            if on_item:
-                on_item(totals.items_done, totals.items_total)
-            if progress(min(totals.bytes_done, totals.bytes_total), totals.bytes_total) is False and not stop.is_set():
-                result.cancelled = True
-                stop.set()
-            if batch and (not pending or time.monotonic() - last_flush > 0.25):
-                record(batch)
-                batch, last_flush = [], time.monotonic()
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    outcome = finish(futures[fut], fut)
+                    batch.append(outcome)
+                    result.outcomes.append(outcome)
+                    if outcome[1] not in ("skipped", "failed"):
+                        totals.items_done += 1
+                if on_item:
+                    on_item(totals.items_done, totals.items_total)
+                keep_going = progress(min(totals.bytes_done, totals.bytes_total), totals.bytes_total)
+                if keep_going is False and not stop.is_set():
+                    result.cancelled = True
+                    stop.set()
+                if batch and (not pending or time.monotonic() - last_flush > 0.25):
+                    record(batch)
+                    batch, last_flush = [], time.monotonic()
+        except BaseException:  # Ctrl-C or a failing `record`: queued items must not start after this
+            stop.set()
+            raise
     return result
