@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import f1, gui, races, record
+from app.cli import f1, gui, query, races, record, sync
 from app.errors import PitwallError
 
-COMMANDS = (races, record, f1, gui)
+COMMANDS = (races, record, f1, query, sync, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

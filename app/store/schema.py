@@ -83,3 +83,22 @@ class Result(Base):
     points: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str | None] = mapped_column(Text)
     best_lap_time: Mapped[float | None] = mapped_column(Float)
+
+
+class SyncItem(Base):
+    """Sync state of one file mirrored to an S3 bucket: local-only (no row), uploading, synced or failed."""
+
+    __tablename__ = "sync_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target: Mapped[str] = mapped_column(Text)  # endpoint|bucket|prefix
+    kind: Mapped[str] = mapped_column(String(16))  # raw, lap, frame, manifest
+    race_id: Mapped[str | None] = mapped_column(String(36))
+    local_path: Mapped[str] = mapped_column(Text)  # relative to the data directory
+    object_key: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    mtime_ns: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
