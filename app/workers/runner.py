@@ -44,6 +44,7 @@ class Job(QObject):
         self.message = ""
         self.done = 0
         self.total = 0
+        self.value: Any = None  # the result, once Done
         self._cancel = threading.Event()
         queued = Qt.ConnectionType.QueuedConnection
         self._started_bg.connect(self._on_started, queued)
@@ -104,6 +105,7 @@ class Job(QObject):
     def _on_result(self, value: object) -> None:
         self.status = "Done"
         self.message = ""
+        self.value = value
         self.result.emit(value)
         self.finished.emit()
 
