@@ -189,3 +189,19 @@ def test_screenshot_of_a_bad_file_exits_non_zero(tmp_path):
     proc = run_screenshot(tmp_path / "home", bad, tmp_path / "bad.png")
     assert proc.returncode != 0
     assert (tmp_path / "bad.png").is_file()  # the picture shows the Failed race
+
+
+def test_repainting_does_not_leak_references_to_none(qtbot, window):
+    """PySide6 6.12.0 under Python 3.11 lost a reference to None per paint override, aborting the app after a
+    few thousand repaints; the pin in pyproject.toml keeps it out. (None is immortal from Python 3.12 on.)"""
+    window.open_file(SHORT)
+    wait_for_race(qtbot, window, "Ready")
+    select_laps(window, [0])
+    overlay = window.dock("dock_overlay")
+    qtbot.waitUntil(lambda: len(overlay.plots["speed"].listDataItems()) == 1, timeout=10000)
+    views = [overlay.glw.viewport(), window.dock("dock_trackmap").glw.viewport()]
+    before = sys.getrefcount(None)
+    for _ in range(20):
+        for view in views:
+            view.repaint()
+    assert before - sys.getrefcount(None) < 20

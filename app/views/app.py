@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from app.config import load_settings
@@ -22,6 +23,8 @@ SCREENSHOT_TIMEOUT_MS = 120_000
 
 def build_window(home: str | Path | None = None) -> MainWindow:
     """The window with its context (settings, store, runner, state); used by run_gui and the tests."""
+    # Plot curves repaint from cached pixmaps while the cursor moves; Qt's default 10 MB holds only ~3 laps.
+    QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 128 * 1024))
     settings = load_settings(**({"home": home} if home else {}))
     ctx = AppContext(settings, Store(settings.home), JobRunner(settings.worker_threads), SharedState())
     return MainWindow(ctx)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.services.compare import delta_time, distance_grid, value_at
 from app.services.laps import format_lap_time
@@ -45,6 +45,9 @@ class LapOverlayDock(QDockWidget):
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setStyleSheet(f"padding: 4px 8px; color: {TEXT}; background: #181b20;")
+        # A fixed box: new text on every mouse move must not re-layout (and so repaint) the plots below.
+        self.readout.setFixedHeight(26)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.readout.setText(f"<span style='color:{MUTED}'>Select laps in the browser to compare them.</span>")
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -67,7 +70,10 @@ class LapOverlayDock(QDockWidget):
             self.glw.ci.layout.setRowStretchFactor(row, int(stretch * 10))
             plot.setLabel("left", label, units=unit or None)
             plot.getAxis("left").setWidth(AXIS_WIDTH)
-            plot.showGrid(x=True, y=True, alpha=0.15)
+            # A cached grid item, not the axes' own grid: the axis grid repaints in full on every cursor move.
+            grid = pg.GridItem(pen=pg.mkPen(GRID, width=1), textPen=None)
+            grid.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.addItem(grid, ignoreBounds=True)
             plot.setMouseEnabled(x=True, y=False)
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -144,6 +150,7 @@ class LapOverlayDock(QDockWidget):
         self.plots[key].addItem(item)
         item.setClipToView(True)  # after addItem: both look up the view box the item is in
         item.setDownsampling(auto=True, method="peak")
+        item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         return item
 
     # ---- cursor

@@ -67,4 +67,4 @@ def apply_theme(app: QApplication) -> None:
     font = QFont("DejaVu Sans", 9)
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
-    pg.setConfigOptions(background=BACKGROUND, foreground=MUTED, antialias=True)
+    pg.setConfigOptions(background=BACKGROUND, foreground=MUTED, antialias=False)

@@ -115,7 +115,7 @@ class TrackMapDock(QDockWidget):
             connect = np.zeros(len(x), dtype=bool)
             connect[:-1] = band == b
             colour = self.cmap.map((b + 0.5) / BANDS, mode="qcolor")
-            curve = pg.PlotCurveItem(x, z, connect=connect, pen=pg.mkPen(colour, width=4))
+            curve = pg.PlotCurveItem(x, z, connect=connect, pen=pg.mkPen(colour, width=4), antialias=True)
             curve.setZValue(10)
             self.plot.addItem(curve)
             self.bands.append(curve)
