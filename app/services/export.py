@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 from app.domain.models import Channels
 from app.errors import PitwallError
-from app.store.lapfiles import write_atomic
+from app.fileio import write_atomic
 
 FORMATS = ("csv", "parquet")
 

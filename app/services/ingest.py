@@ -1,11 +1,11 @@
 """Ingest a race file: keep it as received, decode it, store its laps; Failed with the reason on error."""
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.models import RaceStatus
 from app.errors import Cancelled, PitwallError, Progress, no_progress
+from app.fileio import file_sha256
 from app.sources.ams2.reader import read_race_bytes
 from app.store import Store
 from app.store.schema import Lap, Race
@@ -18,14 +18,6 @@ class IngestResult:
     already_cached: bool = False
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _stage(progress: Progress, lo: int, hi: int) -> Progress:
     """Map a sub-step's own 0..total onto lo..hi percent of the whole job."""
     return lambda done, total: progress(lo + (hi - lo) * done // max(total, 1), 100)
@@ -36,7 +28,7 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
     path = Path(path)
     if not path.is_file():
         raise PitwallError(f"No such file: {path}")
-    digest = file_hash(path)
+    digest = file_sha256(path)
     known = store.find_by_hash(digest)
     if known is not None and known.status == RaceStatus.READY:
         progress(100, 100)

@@ -1,29 +1,12 @@
 """Lap sample files: one Parquet file (zstd) per lap, numeric columns only, written atomically."""
 
-import os
-import tempfile
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from app.domain.models import Channels
-
-
-def write_atomic(path: Path, write) -> None:
-    """Write through a temp file in the same folder, fsync, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from app.fileio import write_atomic
 
 
 def write_lap(path: Path, channels: Channels) -> None:
@@ -45,6 +28,3 @@ def read_lap(path: Path, columns: list[str] | None = None) -> Channels:
 def lap_columns(path: Path) -> list[str]:
     return pq.read_schema(path).names
 
-
-def as_float(channels: Channels, name: str) -> np.ndarray:
-    return np.asarray(channels[name], dtype=np.float64)

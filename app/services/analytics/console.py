@@ -12,9 +12,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from app.errors import Cancelled, PitwallError
+from app.fileio import write_atomic
 from app.services.analytics.archive import Archive
 from app.services.analytics.safety import RefusedStatement, check_read_only
-from app.store.lapfiles import write_atomic
 
 MAX_ROWS = 2_000_000  # kept in memory for the table and export; the view renders only visible rows
 EXPORT_FORMATS = ("csv", "parquet")

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from app.store.lapfiles import write_atomic
+from app.fileio import write_atomic
 
 LIMIT = 200
 

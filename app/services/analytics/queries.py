@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import PitwallError
+from app.fileio import write_atomic
 from app.services.analytics.archive import DEVICES_VIEW
-from app.store.lapfiles import write_atomic
 
 BUNDLED_DIR = Path(__file__).resolve().parents[3] / "resources" / "queries"
 DEFAULTS = {"LAPS": "laps", "SAMPLES": "samples", "S3_PATH": DEVICES_VIEW}

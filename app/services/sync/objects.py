@@ -8,9 +8,10 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from app.fileio import file_sha256
 from app.services.sync.config import S3Target, SyncError, explain
 from app.services.sync.state import Item
-from app.services.sync.transfer import file_sha256, upload
+from app.services.sync.transfer import upload
 
 S3_URL = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)$")
 

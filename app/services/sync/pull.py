@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.errors import Cancelled, Progress, no_progress
+from app.fileio import file_sha256
 from app.services.sync import layout, manifest, pool, state
 from app.services.sync.config import S3Target, SyncError, check_bucket, explain
 from app.services.sync.state import Item
-from app.services.sync.transfer import ChecksumMismatch, download, file_sha256
+from app.services.sync.transfer import ChecksumMismatch, download
 from app.store import Store
 
 DISK_MARGIN = 50 * 1024 * 1024  # keep this much free after a pull

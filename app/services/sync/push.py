@@ -17,10 +17,11 @@ from sqlalchemy import text
 
 from app.domain.models import RaceStatus
 from app.errors import Cancelled, PitwallError, Progress, no_progress
+from app.fileio import file_sha256
 from app.services.sync import layout, manifest, pool, state
 from app.services.sync.config import S3Target, SyncError, check_bucket, explain
 from app.services.sync.state import Item
-from app.services.sync.transfer import file_sha256, remote_sha256, upload
+from app.services.sync.transfer import remote_sha256, upload
 from app.store import Store
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from pathlib import Path
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from app.fileio import file_sha256, write_atomic
 from app.services.sync.config import S3Target, error_code
 from app.services.sync.state import Item
-from app.store.lapfiles import write_atomic
 
 META_SHA = "sha256"  # x-amz-meta-sha256: hex digest of the whole object
 OnBytes = Callable[[int], None]
@@ -20,14 +20,6 @@ OnBytes = Callable[[int], None]
 
 class ChecksumMismatch(Exception):
     pass
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def transfer_config(target: S3Target) -> TransferConfig:

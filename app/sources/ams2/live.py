@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import PitwallError
-from app.store.lapfiles import write_atomic
+from app.fileio import write_atomic
 
 DEFAULT_PORT = 5606  # AMS2 / Project CARS 2 UDP default
 _U32 = struct.Struct("<I")
