@@ -65,11 +65,21 @@ def delta_time(lap: Channels, reference: Channels, grid: np.ndarray | None = Non
         delta -= delta[both[0]]
     return grid, delta
 
+def map_axes(channels: Channels) -> tuple[str, str]:
+    """The two position channels of the ground plane: x and whichever of y/z spreads wider.
+
+    AMS2 world coordinates are y-up (map = x/z); F1 positions are z-up (map = x/y).
+    """
+    spread = {k: float(np.ptp(channels[k])) if k in channels and len(channels[k]) else -1.0 for k in ("y", "z")}
+    return "x", max(spread, key=spread.get)
+
+
 def position_at(channels: Channels, distance: float) -> tuple[float, float]:
-    """(x, z) of the car when it was `distance` metres into the lap (clamped to the lap's ends)."""
+    """Map position (see `map_axes`) of the car when it was `distance` metres into the lap (clamped to the ends)."""
     d, idx = _axis(channels)
-    x = np.asarray(channels["x"], dtype=np.float64)[idx]
-    z = np.asarray(channels["z"], dtype=np.float64)[idx]
+    a, b = map_axes(channels)
+    x = np.asarray(channels[a], dtype=np.float64)[idx]
+    z = np.asarray(channels[b], dtype=np.float64)[idx]
     return float(np.interp(distance, d, x)), float(np.interp(distance, d, z))
 
 

@@ -37,6 +37,8 @@ class BrowserDock(QDockWidget):
         self.lap_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.lap_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lap_view.horizontalHeader().setStretchLastSection(True)
+        self.lap_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # session order first
+        self.lap_view.setSortingEnabled(True)  # the model sorts its own rows (click a header: by S1, by time, …)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.race_view)
@@ -80,7 +82,7 @@ class BrowserDock(QDockWidget):
             else:
                 self.race_view.clearSelection()
             laps = self.ctx.store.laps(race_id) if race_id else []
-            if [lap.id for lap in laps] != [lap.id for lap in self.laps.laps]:  # same laps: keep the scroll position
+            if {lap.id for lap in laps} != {lap.id for lap in self.laps.laps}:  # same laps: keep scroll and sort
                 self.laps.set_laps(laps)
             self._show_selection(self.ctx.state.selection)
         finally:
@@ -112,4 +114,5 @@ class BrowserDock(QDockWidget):
         laps = [self.laps.laps[r] for r in rows]
         timed = [lap for lap in laps if lap.lap_time is not None]
         reference = min(timed, key=lambda lap: lap.lap_time).id if timed else None
+        self.ctx.state.prefer_colours({lap.id: lap.team_color for lap in laps if lap.team_color})
         self.ctx.state.set_selection([lap.id for lap in laps], reference=reference)

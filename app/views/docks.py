@@ -4,6 +4,8 @@ with an objectName, and one line here (the area it opens in the first time)."""
 from PySide6.QtCore import Qt
 
 from app.views.browser import BrowserDock
+from app.views.f1_browser import F1BrowserDock
+from app.views.f1_info import SessionInfoDock
 from app.views.jobs_panel import JobsDock
 from app.views.overlay import LapOverlayDock
 from app.views.trackmap import TrackMapDock
@@ -17,4 +19,6 @@ DOCKS = [
     (TrackMapDock, LEFT),
     (LapOverlayDock, RIGHT),
     (JobsDock, LEFT),
+    (F1BrowserDock, LEFT),
+    (SessionInfoDock, LEFT),
 ]

@@ -65,6 +65,11 @@ class MainWindow(QMainWindow):
         if "dock_overlay" in self.docks and left:
             self.resizeDocks([left[0], self.docks["dock_overlay"]], [540, 1060], Qt.Orientation.Horizontal)
         self.resizeDocks(left, [380, 440, 130][: len(left)], Qt.Orientation.Vertical)
+        # F1 docks share places with the others as tabs: sessions beside races, session info beside jobs.
+        for first, second in (("dock_browser", "dock_f1_browser"), ("dock_jobs", "dock_f1_info")):
+            if first in self.docks and second in self.docks:
+                self.tabifyDockWidget(self.docks[first], self.docks[second])
+                self.docks[first].raise_()
 
     def _restore_layout(self) -> None:
         geometry, docks = self._ui.get("geometry"), self._ui.get("dock_state")

@@ -1,17 +1,21 @@
 """Qt item models for the catalog: races with their status, and one race's laps with times and gaps."""
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.models import LapFlag
+from app.services.f1 import lap_bests
 from app.services.laps import format_lap_time
 from app.store.schema import Lap, Race
 from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's race / lap id
+PURPLE = "#b388ff"  # session best, as on a timing screen
+GREEN = "#66bb6a"  # a driver's own best
 
 
 class RaceModel(QAbstractTableModel):
@@ -63,22 +67,41 @@ def is_full_valid(lap: Lap) -> bool:
 
 
 class LapModel(QAbstractTableModel):
+    """A race's laps. F1 sessions (laps with drivers) add Driver and Tyre columns and timing-screen colours:
+    purple for the session best, green for a driver's own best. Every column sorts."""
+
     HEADERS = ("Lap", "Time", "Gap", "S1", "S2", "S3", "Flags")
+    KEYS = ("lap", "time", "gap", "s1", "s2", "s3", "flags")
+    F1_HEADERS = ("Driver", "Lap", "Time", "Gap", "S1", "S2", "S3", "Tyre", "Flags")
+    F1_KEYS = ("driver", "lap", "time", "gap", "s1", "s2", "s3", "tyre", "flags")
+    TIMING = {"time": "lap_time", "s1": "sector1", "s2": "sector2", "s3": "sector3"}
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.laps: list[Lap] = []
         self.best: Lap | None = None
         self.best_sectors: tuple[float | None, ...] = (None, None, None)
+        self.keys: tuple[str, ...] = self.KEYS
+        self.bests: dict[str, dict[str, str]] = {}  # F1: lap id → {column: "purple" | "green"}
+        self.tyres: dict[str, str] = {}
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+
+    @property
+    def is_f1(self) -> bool:
+        return self.keys is self.F1_KEYS
 
     def set_laps(self, laps: list[Lap]) -> None:
         self.beginResetModel()
-        self.laps = laps
+        self.laps = list(laps)
+        self.keys = self.F1_KEYS if any(lap.driver for lap in laps) else self.KEYS
         full = [lap for lap in laps if is_full_valid(lap)]
         self.best = min(full, key=lambda lap: lap.lap_time) if full else None
         self.best_sectors = tuple(
             min((s for lap in full if (s := getattr(lap, f"sector{i}")) is not None), default=None) for i in (1, 2, 3)
         )
+        self.bests = lap_bests(laps) if self.is_f1 else {}
+        self.tyres = {lap.id: _tyre(lap) for lap in laps} if self.is_f1 else {}
+        self._apply_sort()
         self.endResetModel()
 
     def fastest_full(self, count: int) -> list[Lap]:
@@ -88,13 +111,40 @@ class LapModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.laps)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.keys)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return (self.F1_HEADERS if self.is_f1 else self.HEADERS)[section]
         return None
 
+    # ---- sorting (the rows are the list itself, so views that map rows to laps stay right)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        key = self.keys[column] if 0 <= column < len(self.keys) else None
+        self.laps.sort(key=lambda lap: lap.start_time)
+        if key is None:
+            return
+        values = {lap.id: self._sort_value(lap, key) for lap in self.laps}
+        present = [lap for lap in self.laps if values[lap.id] is not None]
+        present.sort(key=lambda lap: values[lap.id], reverse=order == Qt.SortOrder.DescendingOrder)
+        self.laps = present + [lap for lap in self.laps if values[lap.id] is None]  # blanks last either way
+
+    def _sort_value(self, lap: Lap, key: str):
+        if key in self.TIMING:
+            return getattr(lap, self.TIMING[key])
+        if key == "gap":
+            return lap.lap_time
+        return {"driver": lap.driver, "lap": lap.number, "tyre": self.tyres.get(lap.id) or None,
+                "flags": ", ".join(lap.flag_list) or None}[key]
+
+    # ---- cells
     def _gap(self, lap: Lap) -> str:
         if self.best is None or lap.lap_time is None:
             return ""
@@ -102,38 +152,69 @@ class LapModel(QAbstractTableModel):
             return "best"
         return f"{lap.lap_time - self.best.lap_time:+.3f}"
 
+    def _text(self, lap: Lap, key: str) -> Any:
+        if key == "lap":
+            return lap.number
+        if key == "time":
+            return format_lap_time(lap.lap_time)
+        if key == "gap":
+            return self._gap(lap)
+        if key in ("s1", "s2", "s3"):
+            s = getattr(lap, self.TIMING[key])
+            return "" if s is None else f"{s:.3f}"
+        if key == "driver":
+            return lap.driver or ""
+        if key == "tyre":
+            return self.tyres.get(lap.id, "")
+        return ", ".join(lap.flag_list)
+
+    def _foreground(self, lap: Lap, key: str) -> QColor | None:
+        if key == "driver" and lap.team_color:
+            return QColor(lap.team_color)
+        if self.is_f1 and key in self.TIMING:
+            mark = self.bests.get(lap.id, {}).get(self.TIMING[key])
+            if mark:
+                return QColor(PURPLE if mark == "purple" else GREEN)
+        if lap.flag_list and key in ("lap", "time", "gap"):
+            return QColor(ERROR if LapFlag.INVALID in lap.flag_list else MUTED)
+        if key in ("flags", "tyre"):
+            return QColor(MUTED)
+        if self.is_f1:
+            return None
+        if key in ("s1", "s2", "s3"):
+            i = int(key[1]) - 1
+            s = getattr(lap, self.TIMING[key])
+            if s is not None and s == self.best_sectors[i]:
+                return QColor(PURPLE)  # purple sector, as on a timing screen
+        if key in ("time", "gap") and self.best is not None and lap.id == self.best.id:
+            return QColor(ACCENT)
+        return None
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         lap = self.laps[index.row()]
-        col = index.column()
-        sectors = (lap.sector1, lap.sector2, lap.sector3)
+        key = self.keys[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return lap.number
-            if col == 1:
-                return format_lap_time(lap.lap_time)
-            if col == 2:
-                return self._gap(lap)
-            if 3 <= col <= 5:
-                s = sectors[col - 3]
-                return "" if s is None else f"{s:.3f}"
-            return ", ".join(lap.flag_list)
+            return self._text(lap, key)
         if role == ID_ROLE:
             return lap.id
         if role == Qt.ItemDataRole.ForegroundRole:
-            if lap.flag_list and col in (0, 1, 2):
-                return QColor(ERROR if LapFlag.INVALID in lap.flag_list else MUTED)
-            if col == 6:
-                return QColor(MUTED)
-            if 3 <= col <= 5 and sectors[col - 3] is not None and sectors[col - 3] == self.best_sectors[col - 3]:
-                return QColor("#b388ff")  # purple sector, as on a timing screen
-            if col in (1, 2) and self.best is not None and lap.id == self.best.id:
-                return QColor(ACCENT)
-        if role == Qt.ItemDataRole.FontRole and self.best is not None and lap.id == self.best.id and col in (1, 2):
+            return self._foreground(lap, key)
+        if role == Qt.ItemDataRole.FontRole and self.best is not None and lap.id == self.best.id \
+                and key in ("time", "gap"):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col < 6:
+        if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("flags", "driver", "tyre"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and lap.flag_list:
             return "Not comparable as a full lap: " + ", ".join(lap.flag_list)
         return None
+
+
+def _tyre(lap: Lap) -> str:
+    """"S 6": compound initial and tyre age in laps, from an F1 lap's meta."""
+    meta = json.loads(lap.meta or "{}")
+    compound, life = meta.get("compound"), meta.get("tyre_life")
+    if not compound:
+        return ""
+    return f"{compound[0]} {life}" if life is not None else compound[0]

@@ -30,8 +30,14 @@ DELTA = "delta"
 AXIS_WIDTH = 62  # equal left axes keep the stacked plots aligned
 
 
+def lap_name(trace: LapTrace) -> str:
+    """"Lap 7", or "VER lap 7" for an F1 lap."""
+    driver = trace.lap.driver
+    return f"{driver} lap {trace.lap.number}" if driver else f"Lap {trace.lap.number}"
+
+
 def lap_label(trace: LapTrace) -> str:
-    return f"Lap {trace.lap.number}  {format_lap_time(trace.lap.lap_time)}"
+    return f"{lap_name(trace)}  {format_lap_time(trace.lap.lap_time)}"
 
 
 class LapOverlayDock(QDockWidget):
@@ -177,7 +183,7 @@ class LapOverlayDock(QDockWidget):
             colour = self.ctx.state.colour(trace.lap.id)
             speed, gear = value_at(ch, "speed", distance), value_at(ch, "gear", distance)
             thr, brk = value_at(ch, "throttle", distance), value_at(ch, "brake", distance)
-            text = f"<span style='color:{colour}'>■ Lap {trace.lap.number}</span>&nbsp; "
+            text = f"<span style='color:{colour}'>■ {lap_name(trace)}</span>&nbsp; "
             if math.isnan(speed):
                 text += "—"
             else:

@@ -27,6 +27,7 @@ class SharedState(QObject):
         self.race: str | None = None
         self.x_range: tuple[float, float] | None = None
         self._colours: dict[str, str] = {}
+        self._preferred: dict[str, str] = {}  # lap id → its own colour (an F1 team colour), when it has one
 
     def set_selection(self, lap_ids: list[str], reference: str | None = None) -> None:
         """Select laps; the reference becomes `reference`, or stays if still selected, or the first lap."""
@@ -63,10 +64,30 @@ class SharedState(QObject):
             self.x_range = (float(lo), float(hi))
             self.range_changed.emit(float(lo), float(hi))
 
+    def prefer_colours(self, colours: dict[str, str]) -> None:
+        """Laps that have a colour of their own (F1 team colours); call before `set_selection`."""
+        self._preferred.update({k: v for k, v in colours.items() if v})
+
     def colour(self, lap_id: str) -> str:
-        """The lap's colour: the first palette colour no other selected lap holds."""
+        """The lap's colour: its own (team) colour, a lighter shade of it when a team-mate's lap has it already,
+        or else the first palette colour no other selected lap holds."""
         if lap_id not in self._colours:
             used = set(self._colours.values())
+            own = self._preferred.get(lap_id)
+            if own:
+                shade = own.lower()
+                for _ in range(4):  # up to four laps of one team stay distinct
+                    if shade not in used:
+                        break
+                    shade = lighter(shade)
+                self._colours[lap_id] = shade
+                return shade
             free = [c for c in LAP_COLOURS if c not in used]
             self._colours[lap_id] = free[0] if free else LAP_COLOURS[len(self._colours) % len(LAP_COLOURS)]
         return self._colours[lap_id]
+
+
+def lighter(colour: str, amount: float = 0.45) -> str:
+    """`#rrggbb` mixed toward white: a team-mate's shade of the team colour."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.models import CHANNEL_UNITS
-from app.services.compare import position_at
+from app.services.compare import map_axes, position_at
 from app.views.context import AppContext
 from app.views.theme import MUTED
 
@@ -99,7 +99,8 @@ class TrackMapDock(QDockWidget):
             self._show_cursor(self.ctx.state.cursor)
             return
         ch = trace.channels
-        x, z = np.asarray(ch["x"], dtype=np.float64), np.asarray(ch["z"], dtype=np.float64)
+        a, b = map_axes(ch)  # AMS2: x/z, F1: x/y
+        x, z = np.asarray(ch[a], dtype=np.float64), np.asarray(ch[b], dtype=np.float64)
         name = self.channel.currentText()
         values = np.asarray(ch.get(name, ch["speed"]), dtype=np.float64)
         lo, hi = float(np.nanmin(values)), float(np.nanmax(values))

@@ -1,0 +1,152 @@
+"""F1 sessions dock: pick a year, see its events and sessions, load one in the background (or reopen it)."""
+
+import datetime as dt
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.views.context import AppContext
+from app.views.theme import ERROR, MUTED, OK
+from app.workers.f1 import start_load, start_schedule
+from app.workers.runner import Job
+
+SESSION_ROLE = Qt.ItemDataRole.UserRole + 1  # (year, round, event name, session name) on session rows
+
+
+class F1BrowserDock(QDockWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__("F1 sessions")
+        self.setObjectName("dock_f1_browser")
+        self.ctx = ctx
+        self.year = QSpinBox()
+        self.year.setRange(2018, dt.date.today().year + 1)
+        self.year.setValue(max(2018, dt.date.today().year - 1))  # the last complete season
+        self.show_button = QPushButton("Show season")
+        self.skip = QSpinBox()
+        self.skip.setRange(1, 100)
+        self.skip.setValue(ctx.settings.f1_frame_skip)
+        self.skip.setPrefix("every ")
+        self.skip.setSuffix(" sample(s)")
+        self.skip.setToolTip("Downsample telemetry for huge sessions; 1 keeps full resolution")
+        self.load_button = QPushButton("Load session")
+        self.load_button.setEnabled(False)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Event / session", "Country", "Date (UTC)", ""])
+        self.tree.setRootIsDecorated(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Year"))
+        top.addWidget(self.year)
+        top.addWidget(self.show_button)
+        top.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.skip)
+        bottom.addStretch(1)
+        bottom.addWidget(self.load_button)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status)
+        self.setWidget(body)
+
+        self.show_button.clicked.connect(self.show_season)
+        self.year.editingFinished.connect(self.show_season)
+        self.load_button.clicked.connect(self.load_selected)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_selected() if item.parent() else None)
+        self._shown_year: int | None = None
+
+    # ---- season
+    def show_season(self) -> Job | None:
+        year = self.year.value()
+        if year == self._shown_year and self.tree.topLevelItemCount():
+            return None
+        self._say(f"Loading the {year} schedule…")
+        job = start_schedule(self.ctx.runner, self.ctx.settings, self.ctx.store, year)
+        job.result.connect(lambda events: self._fill(year, events))
+        job.error.connect(lambda message: self._say(message, ERROR))
+        return job
+
+    def _fill(self, year: int, events) -> None:
+        self._shown_year = year
+        self.tree.clear()
+        for ev in events:
+            item = QTreeWidgetItem([f"R{ev.round}  {ev.name}", ev.country, ev.date or ""])
+            for s in ev.sessions:
+                child = QTreeWidgetItem([s.name, "", (s.date or "")[:16].replace("T", " ")])
+                child.setData(0, SESSION_ROLE, (year, ev.round, ev.name, s.name))
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+        self._mark_cached()
+        for col in range(4):
+            self.tree.resizeColumnToContents(col)
+        self._say(f"{len(events)} events in {year}. Pick a session and load it.")
+
+    def _cached_sessions(self, year: int) -> set[tuple[int, str]]:
+        out = set()
+        for race in self.ctx.store.races():  # a small catalog query
+            if race.source == "f1" and race.status == "Ready":
+                meta = json.loads(race.meta or "{}")
+                if meta.get("year") == year:
+                    out.add((meta.get("round"), meta.get("session")))
+        return out
+
+    # ---- session
+    def selected_session(self) -> tuple | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, SESSION_ROLE) if items else None
+
+    def _selection_changed(self) -> None:
+        self.load_button.setEnabled(self.selected_session() is not None)
+
+    def load_selected(self) -> Job | None:
+        chosen = self.selected_session()
+        if chosen is None:
+            return None
+        year, rnd, event, session = chosen
+        title = f"F1 {year} {event} — {session}"
+        self._say(f"Loading {title}…")
+        job = start_load(self.ctx.runner, self.ctx.settings, self.ctx.store, year, str(rnd), session,
+                         frame_skip=self.skip.value(), title=title)
+        job.result.connect(self._loaded)
+        job.error.connect(lambda message: self._say(message, ERROR))
+        return job
+
+    def _loaded(self, result) -> None:
+        note = " (from the cache)" if result.already_cached else ""
+        warn = f" — {result.warnings[0]}" if result.warnings else ""
+        self._say(f"{result.race.name}: {len(result.laps)} laps{note}{warn}", OK if not warn else MUTED)
+        self.ctx.state.set_race(result.race.id)
+        self._mark_cached()
+
+    def _mark_cached(self) -> None:
+        cached = self._cached_sessions(self._shown_year) if self._shown_year else set()
+        for i in range(self.tree.topLevelItemCount()):
+            event = self.tree.topLevelItem(i)
+            for j in range(event.childCount()):
+                child = event.child(j)
+                _, rnd, _, session = child.data(0, SESSION_ROLE)
+                if (rnd, session) in cached:
+                    child.setText(3, "cached")
+                    child.setForeground(3, QColor(OK))
+
+    def _say(self, text: str, colour: str = MUTED) -> None:
+        self.status.setStyleSheet(f"color: {colour};")
+        self.status.setText(text)

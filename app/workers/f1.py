@@ -1,0 +1,23 @@
+"""F1 jobs for the window: a season's schedule, loading a session, reading a session's info (pool threads)."""
+
+from app.config import Settings
+from app.services.f1 import open_session, schedule, session_info
+from app.store import Store
+from app.workers.runner import Job, JobRunner
+
+
+def start_schedule(runner: JobRunner, settings: Settings, store: Store, year: int) -> Job:
+    """Job result: list[EventInfo]."""
+    return runner.submit(f"F1 schedule {year}", lambda progress: schedule(settings, store, year, progress))
+
+
+def start_load(runner: JobRunner, settings: Settings, store: Store, year: int, event: str, session: str,
+               frame_skip: int = 1, title: str | None = None) -> Job:
+    """Job result: app.services.f1.F1OpenResult (instant when the session is in the cache already)."""
+    return runner.submit(title or f"F1 {year} {event} {session}",
+                         lambda progress: open_session(store, settings, year, event, session, progress, frame_skip))
+
+
+def start_info(runner: JobRunner, store: Store, race_id: str) -> Job:
+    """Job result: app.services.f1.SessionInfo (results, weather, race control, track status)."""
+    return runner.submit("F1 session info", lambda progress: session_info(store, race_id), quiet=True)

@@ -1,0 +1,125 @@
+"""The window with F1 sessions on recorded responses: browse a season, load a session in the background,
+overlay two drivers' fastest laps in team colours, see purple/green bests, weather and race control.
+
+(The 2025 Australia FP1 telemetry in the recording was rebuilt from real per-lap data at 4 Hz.)
+"""
+
+import json
+
+import pytest
+
+pytest.importorskip("pytestqt")
+from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
+
+from app.views.app import build_window  # noqa: E402
+from app.views.models import GREEN, PURPLE  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("no_network")
+
+
+@pytest.fixture
+def window(qtbot, home, monkeypatch, f1_loaded):
+    monkeypatch.setenv("PITWALL_F1_RECORDED", str(f1_loaded.settings.f1_recorded))
+    monkeypatch.setenv("PITWALL_F1_CACHE", str(f1_loaded.store.paths.fastf1_cache))  # FastF1's warm cache
+    win = build_window(home)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.ctx.runner.wait_all(30000)
+    win.close()
+    win.ctx.store.close()
+
+
+def session_item(dock, event_name: str, session: str):
+    for i in range(dock.tree.topLevelItemCount()):
+        event = dock.tree.topLevelItem(i)
+        if event_name in event.text(0):
+            return next(event.child(j) for j in range(event.childCount()) if event.child(j).text(0) == session)
+    raise AssertionError(f"{event_name} not in the schedule")
+
+
+def show_and_pick(qtbot, dock, year: int, event: str, session: str):
+    dock.year.setValue(year)
+    dock.show_season()
+    qtbot.waitUntil(lambda: dock.tree.topLevelItemCount() > 0 and dock._shown_year == year, timeout=20000)
+    item = session_item(dock, event, session)
+    dock.tree.setCurrentItem(item)
+    assert dock.load_button.isEnabled()
+    return item
+
+
+def test_choose_load_and_overlay_two_drivers(qtbot, window):
+    ctx = window.ctx
+    dock = window.dock("dock_f1_browser")
+    show_and_pick(qtbot, dock, 2025, "Australian Grand Prix", "Practice 1")
+    job = dock.load_selected()
+    jobs = window.dock("dock_jobs").model
+    qtbot.waitUntil(lambda: job.is_finished, timeout=60000)
+    assert job.status == "Done", job.message
+    row = jobs.jobs.index(job)
+    assert jobs.index(row, 1).data() == "Done" and job.done == job.total == 100  # the jobs panel reached 100 %
+    race = ctx.store.race(ctx.state.race)  # the loaded session is the current race
+    assert race.source == "f1" and race.name == "2025 Australian Grand Prix — Practice 1" and race.status == "Ready"
+    assert session_item(dock, "Australian Grand Prix", "Practice 1").text(3) == "cached"
+
+    # The lap table: F1 columns, purple for the session best, green for each driver's own best.
+    browser = window.dock("dock_browser")
+    qtbot.waitUntil(lambda: len(browser.laps.laps) == 421, timeout=10000)
+    laps = browser.laps
+    assert laps.headerData(0, Qt.Orientation.Horizontal) == "Driver"
+    time_col = laps.F1_HEADERS.index("Time")
+    colour = {lap.id: laps.index(r, time_col).data(Qt.ItemDataRole.ForegroundRole) for r, lap in enumerate(laps.laps)}
+    purple = [lap for lap in laps.laps if colour[lap.id] is not None and colour[lap.id].name() == PURPLE]
+    assert [(lap.driver, lap.lap_time) for lap in purple] == [("NOR", 77.252)]
+    greens = {lap.driver for lap in laps.laps if colour[lap.id] is not None and colour[lap.id].name() == GREEN}
+    assert len(greens) == 19
+
+    # Sorting by S1 puts the fastest first sector on top (blank sectors last).
+    s1 = laps.F1_HEADERS.index("S1")
+    browser.lap_view.sortByColumn(s1, Qt.SortOrder.AscendingOrder)
+    sectors = [lap.sector1 for lap in laps.laps if lap.sector1 is not None]
+    assert sectors == sorted(sectors) and laps.laps[-1].sector1 is None
+
+    # Overlay VER's and LEC's fastest laps: two curves per channel, in their team colours.
+    def fastest(driver):
+        mine = [lap for lap in laps.laps if lap.driver == driver and lap.lap_time and json.loads(lap.meta)["accurate"]]
+        return min(mine, key=lambda lap: lap.lap_time)
+
+    ver, lec = fastest("VER"), fastest("LEC")
+    selection = browser.lap_view.selectionModel()
+    selection.clear()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for lap in (ver, lec):
+        selection.select(laps.index(laps.laps.index(lap), 0), flags)
+    overlay = window.dock("dock_overlay")
+    qtbot.waitUntil(lambda: len(overlay.plots["speed"].listDataItems()) == 2, timeout=10000)
+    pens = {c.opts["pen"].color().name().lower() for c in overlay.plots["speed"].listDataItems()}
+    assert pens == {ver.team_color.lower(), lec.team_color.lower()} == {"#3671c6", "#e80020"}
+    assert ctx.state.reference == min((ver, lec), key=lambda lap: lap.lap_time).id  # the faster of the two
+
+    # The track map draws F1's x/y plane and the cursor moves the markers along it.
+    trackmap = window.dock("dock_trackmap")
+    qtbot.waitUntil(lambda: trackmap._xz is not None, timeout=10000)
+    ctx.state.set_cursor(1000.0)
+    a = trackmap.marker_position(ver.id)
+    ctx.state.set_cursor(3000.0)
+    b = trackmap.marker_position(ver.id)
+    assert a and b and abs(a[0] - b[0]) + abs(a[1] - b[1]) > 200
+    assert "VER lap" in overlay.readout.text() and "LEC lap" in overlay.readout.text()
+
+    # Session info: weather summary and the race control messages.
+    info = window.dock("dock_f1_info")
+    qtbot.waitUntil(lambda: info.info is not None, timeout=10000)
+    assert "Air" in info.weather.text() and "Track" in info.weather.text()
+    assert info.messages.rowCount() == 29 and info.results.item(0, 1).text() == "NOR"
+
+
+def test_cancel_a_load_from_the_jobs_panel(qtbot, window):
+    dock = window.dock("dock_f1_browser")
+    show_and_pick(qtbot, dock, 2018, "Azerbaijan Grand Prix", "Race")
+    job = dock.load_selected()
+    job.cancel()  # what the jobs panel's Cancel does
+    qtbot.waitUntil(lambda: job.is_finished, timeout=60000)
+    assert job.status == "Cancelled"
+    assert not [r for r in window.ctx.store.races() if r.status == "Ready"]
+    assert not any(window.ctx.store.paths.laps_dir.rglob("*.parquet"))
