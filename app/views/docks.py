@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from app.views.browser import BrowserDock
 from app.views.jobs_panel import JobsDock
 from app.views.overlay import LapOverlayDock
+from app.views.reports_dock import ReportsDock
+from app.views.sql_console import SqlConsoleDock
 from app.views.trackmap import TrackMapDock
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -17,4 +19,6 @@ DOCKS = [
     (TrackMapDock, LEFT),
     (LapOverlayDock, RIGHT),
     (JobsDock, LEFT),
+    (SqlConsoleDock, BOTTOM),
+    (ReportsDock, BOTTOM),
 ]

@@ -6,6 +6,7 @@ converted from Arrow a page at a time, keeping only a few pages.
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -35,6 +36,7 @@ class ResultTableModel(QAbstractTableModel):
         self._result: QueryResult | None = None
         self._shown = 0
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
+        self.formatters: dict[str, Callable[[object], str]] = {}  # column name -> how to show its values
 
     @property
     def result(self) -> QueryResult | None:
@@ -76,7 +78,8 @@ class ResultTableModel(QAbstractTableModel):
             return None
         value = self._row(index.row())[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(value)
+            fmt = self.formatters.get(self._result.columns[index.column()])
+            return fmt(value) if fmt is not None and value is not None else format_value(value)
         if role == Qt.ItemDataRole.ForegroundRole and value is None:
             return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):

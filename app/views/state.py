@@ -18,6 +18,7 @@ class SharedState(QObject):
     cursor_changed = Signal(float)  # distance into the lap, metres
     race_changed = Signal(object)  # race id or None
     range_changed = Signal(float, float)  # visible distance range, metres
+    devices_changed = Signal(str)  # device telemetry source for SQL (Parquet folder or s3:// prefix), "" = none
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class SharedState(QObject):
         self.cursor: float = math.nan
         self.race: str | None = None
         self.x_range: tuple[float, float] | None = None
+        self.devices = ""
         self._colours: dict[str, str] = {}
 
     def set_selection(self, lap_ids: list[str], reference: str | None = None) -> None:
@@ -62,6 +64,12 @@ class SharedState(QObject):
         if self.x_range is None or (abs(lo - self.x_range[0]) > 1e-6 or abs(hi - self.x_range[1]) > 1e-6):
             self.x_range = (float(lo), float(hi))
             self.range_changed.emit(float(lo), float(hi))
+
+    def set_devices(self, location: str) -> None:
+        location = location.strip()
+        if location != self.devices:
+            self.devices = location
+            self.devices_changed.emit(location)
 
     def colour(self, lap_id: str) -> str:
         """The lap's colour: the first palette colour no other selected lap holds."""
