@@ -65,10 +65,12 @@ class MainWindow(QMainWindow):
         if "dock_overlay" in self.docks and left:
             self.resizeDocks([left[0], self.docks["dock_overlay"]], [540, 1060], Qt.Orientation.Horizontal)
         self.resizeDocks(left, [380, 440, 130][: len(left)], Qt.Orientation.Vertical)
-        if "dock_sql_console" in self.docks and "dock_reports" in self.docks:  # SQL below, reports a tab behind
-            self.tabifyDockWidget(self.docks["dock_sql_console"], self.docks["dock_reports"])
-            self.docks["dock_sql_console"].raise_()
-            self.resizeDocks([self.docks["dock_sql_console"]], [330], Qt.Orientation.Vertical)
+        sql = [self.docks[d] for d in ("dock_sql_console", "dock_reports") if d in self.docks]
+        if "dock_overlay" in self.docks and len(sql) == 2:  # SQL under the overlay, reports a tab behind it
+            self.splitDockWidget(self.docks["dock_overlay"], sql[0], Qt.Orientation.Vertical)
+            self.tabifyDockWidget(sql[0], sql[1])
+            sql[0].raise_()
+            self.resizeDocks([self.docks["dock_overlay"], sql[0]], [560, 420], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         geometry, docks = self._ui.get("geometry"), self._ui.get("dock_state")

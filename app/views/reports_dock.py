@@ -65,6 +65,7 @@ class ReportsDock(QDockWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # fit widths to the first rows only
         self.table.horizontalHeader().setStretchLastSection(True)
         self.status = QLabel()
 

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from app.errors import PitwallError
 from app.services.analytics.console import QueryResult
-from app.views.theme import ACCENT, GRID, MUTED
+from app.views.theme import ACCENT, MUTED
 
 MAX_POINTS = 200_000  # more than this draws as points without lines (a line through a cloud says nothing)
 
@@ -23,8 +23,6 @@ class ResultPlot(QWidget):
         self.plot_widget = pg.PlotWidget()
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.getAxis("bottom").setPen(pg.mkPen(GRID))
-        self.plot.getAxis("left").setPen(pg.mkPen(GRID))
         self.curve = self.plot.plot([], [], pen=pg.mkPen(ACCENT, width=2))
         top = QHBoxLayout()
         top.setContentsMargins(8, 4, 8, 0)
