@@ -188,3 +188,5 @@ def test_circuits_report_shows_montreal_with_the_fastest_lap(qtbot, window):
     reports.choose("devices overview")  # no source given: a clear line, not a crash
     qtbot.waitUntil(lambda: reports.job is None and "source" in reports.status.text(), timeout=10000)
     assert ERROR in reports.status.styleSheet()
+
+

@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.save_layout()
+        for dock in self.docks.values():  # docks holding connections (SQL) stop their queries and close them
+            shutdown = getattr(dock, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.ctx.runner.cancel_all()
         self.ctx.runner.wait_all(10000)
         super().closeEvent(event)

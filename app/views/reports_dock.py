@@ -159,6 +159,10 @@ class ReportsDock(QDockWidget):
         if archive is not None:
             archive.interrupt()
 
+    def shutdown(self) -> None:
+        self._again = False
+        self._interrupt()
+
     def _watch(self, job: Job) -> None:
         if not job.quiet and not job.title.startswith("Export"):  # an ingest may change the archive
             job.finished.connect(self.refresh)

@@ -335,6 +335,7 @@ class SqlConsoleDock(QDockWidget):
         self.plot_button.setEnabled(has and bool(self.result.numeric_columns()))
         self.export_button.setEnabled(has)
 
-    def closeEvent(self, event) -> None:
-        self.session.cancel()
-        super().closeEvent(event)
+    def shutdown(self) -> None:
+        """The window closes: stop the query and close the connection (waits for the interrupted query)."""
+        self._cancel_timer.stop()
+        self.session.close()
