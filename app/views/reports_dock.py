@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -68,6 +69,8 @@ class ReportsDock(QDockWidget):
         self.table.horizontalHeader().setResizeContentsPrecision(100)  # fit widths to the first rows only
         self.table.horizontalHeader().setStretchLastSection(True)
         self.status = QLabel()
+        # A long error clips (full text in the tooltip) instead of widening the dock.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)

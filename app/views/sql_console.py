@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -88,6 +89,8 @@ class SqlConsoleDock(QDockWidget):
         self.export_button = button("Export…", "Write the whole result to CSV or Parquet")
         self.export_button.clicked.connect(self.export_dialog)
         self.status = QLabel()
+        # A long error clips (full text in the tooltip) instead of widening the dock.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.library = SqlLibrary(ctx.store.paths.queries_dir)

@@ -12,7 +12,7 @@ KEYWORDS = (
     "select from where group by order having limit offset join left right inner outer full cross on using as "
     "with union all distinct and or not in is null like ilike between case when then else end asc desc over "
     "partition filter count sum avg min max any_value coalesce cast try_cast true false describe summarize "
-    "explain show window qualify exists"
+    "explain show window qualify exists drop create table view insert update delete alter attach copy pragma"
 ).split()
 _KEYWORD = re.compile(r"\b(" + "|".join(KEYWORDS) + r")\b", re.IGNORECASE)
 _STRING = re.compile(r"'(?:[^']|'')*'")
