@@ -8,6 +8,8 @@ from app.views.f1_browser import F1BrowserDock
 from app.views.f1_info import SessionInfoDock
 from app.views.jobs_panel import JobsDock
 from app.views.overlay import LapOverlayDock
+from app.views.reports_dock import ReportsDock
+from app.views.sql_console import SqlConsoleDock
 from app.views.trackmap import TrackMapDock
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -21,4 +23,6 @@ DOCKS = [
     (JobsDock, LEFT),
     (F1BrowserDock, LEFT),
     (SessionInfoDock, LEFT),
+    (SqlConsoleDock, BOTTOM),
+    (ReportsDock, BOTTOM),
 ]

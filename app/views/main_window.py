@@ -70,6 +70,12 @@ class MainWindow(QMainWindow):
             if first in self.docks and second in self.docks:
                 self.tabifyDockWidget(self.docks[first], self.docks[second])
                 self.docks[first].raise_()
+        sql = [self.docks[d] for d in ("dock_sql_console", "dock_reports") if d in self.docks]
+        if "dock_overlay" in self.docks and len(sql) == 2:  # SQL under the overlay, reports a tab behind it
+            self.splitDockWidget(self.docks["dock_overlay"], sql[0], Qt.Orientation.Vertical)
+            self.tabifyDockWidget(sql[0], sql[1])
+            sql[0].raise_()
+            self.resizeDocks([self.docks["dock_overlay"], sql[0]], [560, 420], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         geometry, docks = self._ui.get("geometry"), self._ui.get("dock_state")
@@ -180,6 +186,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.save_layout()
+        for dock in self.docks.values():  # docks holding connections (SQL) stop their queries and close them
+            shutdown = getattr(dock, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.ctx.runner.cancel_all()
         self.ctx.runner.wait_all(10000)
         super().closeEvent(event)

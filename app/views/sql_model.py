@@ -6,6 +6,7 @@ converted from Arrow a page at a time, keeping only a few pages.
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -35,6 +36,8 @@ class ResultTableModel(QAbstractTableModel):
         self._result: QueryResult | None = None
         self._shown = 0
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
+        self._columns: list[str] = []
+        self.formatters: dict[str, Callable[[object], str]] = {}  # column name -> how to show its values
 
     @property
     def result(self) -> QueryResult | None:
@@ -43,6 +46,7 @@ class ResultTableModel(QAbstractTableModel):
     def set_result(self, result: QueryResult | None) -> None:
         self.beginResetModel()
         self._result = result
+        self._columns = result.columns if result else []  # Arrow builds this list on every call: keep it
         self._pages.clear()
         self._shown = min(STEP, result.row_count) if result else 0
         self.endResetModel()
@@ -59,7 +63,7 @@ class ResultTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._shown
 
     def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() or not self._result else len(self._result.columns)
+        return 0 if parent.isValid() else len(self._columns)
 
     def canFetchMore(self, parent: Index = ROOT) -> bool:
         return not parent.isValid() and self._shown < self.total_rows()
@@ -76,7 +80,8 @@ class ResultTableModel(QAbstractTableModel):
             return None
         value = self._row(index.row())[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(value)
+            fmt = self.formatters.get(self._columns[index.column()])
+            return fmt(value) if fmt is not None and value is not None else format_value(value)
         if role == Qt.ItemDataRole.ForegroundRole and value is None:
             return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
@@ -87,7 +92,7 @@ class ResultTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or self._result is None:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self._result.columns[section]
+            return self._columns[section]
         return str(section + 1)
 
     def _row(self, row: int) -> tuple:

@@ -18,6 +18,7 @@ class SharedState(QObject):
     cursor_changed = Signal(float)  # distance into the lap, metres
     race_changed = Signal(object)  # race id or None
     range_changed = Signal(float, float)  # visible distance range, metres
+    devices_changed = Signal(str)  # device telemetry source for SQL (Parquet folder or s3:// prefix), "" = none
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class SharedState(QObject):
         self.cursor: float = math.nan
         self.race: str | None = None
         self.x_range: tuple[float, float] | None = None
+        self.devices = ""
         self._colours: dict[str, str] = {}
         self._preferred: dict[str, str] = {}  # lap id → its own colour (an F1 team colour), when it has one
 
@@ -67,6 +69,12 @@ class SharedState(QObject):
     def prefer_colours(self, colours: dict[str, str]) -> None:
         """Laps that have a colour of their own (F1 team colours); call before `set_selection`."""
         self._preferred.update({k: v for k, v in colours.items() if v})
+
+    def set_devices(self, location: str) -> None:
+        location = location.strip()
+        if location != self.devices:
+            self.devices = location
+            self.devices_changed.emit(location)
 
     def colour(self, lap_id: str) -> str:
         """The lap's colour: its own (team) colour, a lighter shade of it when a team-mate's lap has it already,

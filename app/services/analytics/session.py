@@ -54,6 +54,19 @@ class ConsoleSession:
             self._running = None
             self._lock.release()
 
+    def schema(self) -> dict[str, list[tuple[str, str]]]:
+        """Every relation the console can query, with its columns and types (for the table browser)."""
+        with self._lock:
+            if self._archive is None:
+                self._archive = open_archive(self.store, self.devices, unrestricted=self.unrestricted)
+            rows = self._archive.conn.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+        tables: dict[str, list[tuple[str, str]]] = {}
+        for table, column, kind in rows:
+            tables.setdefault(table, []).append((column, kind))
+        return tables
+
     def cancel(self) -> None:
         running = self._running
         if running is not None:
