@@ -2,6 +2,8 @@
 or an s3://bucket/key URL. The plot is rendered on the GUI thread (it walks the scene); every write and upload
 runs on the job runner."""
 
+import importlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -36,6 +38,7 @@ CHOICES = (
     ("Lap overlay plot — SVG", "plot", "svg"),
 )
 PNG_WIDTH = 1920
+svg_module = importlib.import_module("pyqtgraph.exporters.SVGExporter")  # the module, not the class of that name
 
 
 def render_png(layout: pg.GraphicsLayout, width: int = PNG_WIDTH) -> QImage:
@@ -45,7 +48,33 @@ def render_png(layout: pg.GraphicsLayout, width: int = PNG_WIDTH) -> QImage:
 
 
 def render_svg(layout: pg.GraphicsLayout) -> bytes:
-    return SVGExporter(layout).export(toBytes=True)
+    with _svg_closepath_shim():
+        return SVGExporter(layout).export(toBytes=True)
+
+
+@contextmanager
+def _svg_closepath_shim():
+    """Qt 6 writes closed paths (a ViewBox's outline and clip rectangle) ending in a lone "Z", which pyqtgraph
+    0.14's SVG exporter cannot parse (it expects only "x,y" pairs). Drop the "Z" while it rewrites coordinates
+    and put it back after; GUI thread only, restored on exit."""
+    original = svg_module.correctCoordinates
+
+    def correct(node, defs, item, options):
+        closed = []
+        for path in node.getElementsByTagName("path"):
+            tokens = path.getAttribute("d").split()
+            if any(t in ("Z", "z") for t in tokens):
+                path.setAttribute("d", " ".join(t for t in tokens if t not in ("Z", "z")))
+                closed.append(path)
+        original(node, defs, item, options)
+        for path in closed:
+            path.setAttribute("d", path.getAttribute("d").rstrip() + " Z")
+
+    svg_module.correctCoordinates = correct
+    try:
+        yield
+    finally:
+        svg_module.correctCoordinates = original
 
 
 def write_png(image: QImage, path: Path) -> None:

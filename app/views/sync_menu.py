@@ -69,9 +69,14 @@ class SyncMenu:
     def _submit(self, title: str, fn: Callable, done: Callable[[object], tuple[str, bool]]) -> Job:
         settings = self.ctx.settings  # the values at the moment the user asked
         job = self.ctx.runner.submit(title, lambda progress: fn(target_from(settings), qt_progress(progress)))
-        job.result.connect(lambda value: self.window.show_message(*done(value)))
-        job.finished.connect(self.window.dock("dock_browser").refresh)
+        job.finished.connect(lambda: self._finished(job, done))
         return job
+
+    def _finished(self, job: Job, done: Callable[[object], tuple[str, bool]]) -> None:
+        # Connected after the main window's own handler, so the summary replaces its "…: done".
+        if job.status == "Done":
+            self.window.show_message(*done(job.value))
+        self.window.dock("dock_browser").refresh()
 
     def push(self, race_ids: list[str] | None = None) -> Job:
         store = self.ctx.store
