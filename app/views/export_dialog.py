@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.errors import PitwallError
 from app.services.lap_export import export_laps
 from app.services.sync.objects import deliver, is_s3_url
-from app.store.lapfiles import write_atomic
 from app.views.context import AppContext
 from app.views.theme import ERROR, MUTED, OK
+from app.workers.export_files import write_bytes, write_png
 from app.workers.runner import Job
 
 # (label, what, format)
@@ -37,14 +36,12 @@ CHOICES = (
     ("Lap overlay plot — PNG", "plot", "png"),
     ("Lap overlay plot — SVG", "plot", "svg"),
 )
-PNG_WIDTH = 1920
 svg_module = importlib.import_module("pyqtgraph.exporters.SVGExporter")  # the module, not the class of that name
 
 
-def render_png(layout: pg.GraphicsLayout, width: int = PNG_WIDTH) -> QImage:
-    exporter = ImageExporter(layout)
-    exporter.parameters()["width"] = width  # the height follows the plot's aspect ratio
-    return exporter.export(toBytes=True)
+def render_png(layout: pg.GraphicsLayout) -> QImage:
+    """The plot at its size on screen: scaling up would leave the legend's fixed-size text tiny."""
+    return ImageExporter(layout).export(toBytes=True)
 
 
 def render_svg(layout: pg.GraphicsLayout) -> bytes:
@@ -75,18 +72,6 @@ def _svg_closepath_shim():
         yield
     finally:
         svg_module.correctCoordinates = original
-
-
-def write_png(image: QImage, path: Path) -> None:
-    """QImage is safe to use off the GUI thread (unlike QPixmap), so encoding happens on the runner."""
-    def save(tmp: str) -> None:
-        if not image.save(tmp, "PNG"):
-            raise PitwallError(f"Could not write the PNG image to {path}")
-    write_atomic(Path(path), save)
-
-
-def write_bytes(data: bytes, path: Path) -> None:
-    write_atomic(Path(path), lambda tmp: Path(tmp).write_bytes(data))
 
 
 class ExportDialog(QDialog):
