@@ -281,3 +281,20 @@ def test_export_without_selected_laps_is_disabled_and_a_bad_url_says_why(qtbot, 
     job = dialog.export()
     qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
     assert job.status == "Failed" and "Not an object URL" in dialog.result.text()
+
+
+def test_saved_settings_fill_in_what_the_environment_leaves_unset(home, monkeypatch, s3_server, no_keyring):
+    from app.config import load_settings
+    from app.services.sync.saved import S3Form, save, with_saved
+
+    monkeypatch.delenv("PITWALL_S3_BUCKET", raising=False)
+    settings = load_settings(home=home)
+    assert save(settings, S3Form(endpoint=s3_server.endpoint, bucket="from-file", prefix="team-a"), "s3cr3t") is False
+    assert "s3cr3t" not in (home / "s3.json").read_text()
+    loaded = with_saved(load_settings(home=home))
+    assert (loaded.s3_bucket, loaded.s3_endpoint, loaded.s3_prefix) == ("from-file", s3_server.endpoint, "team-a")
+    assert loaded.s3_secret_key is None
+    monkeypatch.setenv("PITWALL_S3_BUCKET", "from-env")
+    assert with_saved(load_settings(home=home)).s3_bucket == "from-env"
+    (home / "s3.json").write_text("{not json")
+    assert with_saved(load_settings(home=home)).s3_bucket == "from-env"  # a broken file is ignored, not fatal
