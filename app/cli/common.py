@@ -7,12 +7,13 @@ from typing import Any
 
 from app.config import Settings, load_settings
 from app.errors import Progress
+from app.services.sync.saved import with_saved
 from app.store import Store
 
 
 def settings_from(args) -> Settings:
     overrides = {"home": args.home} if getattr(args, "home", None) else {}
-    return load_settings(**overrides)
+    return with_saved(load_settings(**overrides))  # S3 settings saved from the GUI, where the env sets none
 
 
 def open_store(args) -> Store:

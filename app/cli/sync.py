@@ -2,15 +2,13 @@
 
 import getpass
 import sys
-import tempfile
-from pathlib import Path
 
 from app.cli.common import open_store, print_json, settings_from, stderr_progress, table
 from app.errors import PitwallError
 from app.services.export import FORMATS
 from app.services.lap_export import export_laps
 from app.services.sync import check_connection, pull, push, secrets, status, target_from
-from app.services.sync.objects import is_s3_url, put_file
+from app.services.sync.objects import deliver
 
 
 def register(sub) -> None:
@@ -111,13 +109,7 @@ def cmd_login(args) -> int:
 def cmd_export(args) -> int:
     store = open_store(args)
     lap_ids = [x.strip() for x in args.laps.split(",") if x.strip()]
-    if is_s3_url(args.output):
-        target = _target(args)
-        with tempfile.TemporaryDirectory(prefix="pitwall-export-") as tmp:
-            local = export_laps(store, lap_ids, Path(tmp) / Path(args.output).name, args.format)
-            where = put_file(target, local, args.output)
-    else:
-        where = str(export_laps(store, lap_ids, Path(args.output), args.format))
+    where = deliver(settings_from(args), args.output, lambda path: export_laps(store, lap_ids, path, args.format))
     if args.json:
         print_json({"output": where, "laps": lap_ids, "format": args.format})
     else:

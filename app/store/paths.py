@@ -45,6 +45,11 @@ class DataPaths:
     def gui_state(self) -> Path:
         return self.home / "gui-state.json"
 
+    @property
+    def s3_settings(self) -> Path:
+        """The S3 settings saved from the GUI (never the secret key)."""
+        return self.home / "s3.json"
+
     def lap_file(self, race_id: str, lap_id: str) -> Path:
         return self.laps_dir / race_id / f"{lap_id}.parquet"
 

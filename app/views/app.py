@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.config import load_settings
 from app.errors import PitwallError
+from app.services.sync.saved import with_saved
 from app.store import Store
 from app.views.context import AppContext
 from app.views.main_window import DEMO_FILE, MainWindow
@@ -25,7 +26,7 @@ def build_window(home: str | Path | None = None) -> MainWindow:
     """The window with its context (settings, store, runner, state); used by run_gui and the tests."""
     # Plot curves repaint from cached pixmaps while the cursor moves; Qt's default 10 MB holds only ~3 laps.
     QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 128 * 1024))
-    settings = load_settings(**({"home": home} if home else {}))
+    settings = with_saved(load_settings(**({"home": home} if home else {})))
     ctx = AppContext(settings, Store(settings.home), JobRunner(settings.worker_threads), SharedState())
     return MainWindow(ctx)
 

@@ -3,6 +3,9 @@
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QSplitter, QTableView
 
+from app.services.sync.config import normalise_prefix
+from app.services.sync.saved import sync_target_id
+from app.services.sync.state import race_states
 from app.views.context import AppContext
 from app.views.models import ID_ROLE, LapModel, RaceModel
 from app.workers.runner import Job
@@ -31,7 +34,7 @@ class BrowserDock(QDockWidget):
         self.race_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.race_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 2, 3, RaceModel.SYNC_COL):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.lap_view = _table(self.laps)
         self.lap_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -59,11 +62,15 @@ class BrowserDock(QDockWidget):
 
     # ---- catalog → models
     def refresh(self) -> None:
-        """Re-read the catalog (a few small SQLite queries, well under a millisecond each)."""
+        """Re-read the catalog (a few small SQLite queries, well under a millisecond each; no network)."""
         store = self.ctx.store
         races = store.races()
         counts = {r.id: len(store.laps(r.id)) for r in races}
-        self.races.set_races(races, counts)
+        settings = self.ctx.settings
+        target = sync_target_id(settings)
+        sync = race_states(store, target) if target else {}
+        where = f"s3://{settings.s3_bucket}/{normalise_prefix(settings.s3_prefix)}" if target else None
+        self.races.set_races(races, counts, sync, where)
         self._show_race(self.ctx.state.race)
 
     def _watch(self, job: Job) -> None:

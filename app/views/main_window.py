@@ -12,6 +12,8 @@ from app import __version__
 from app.services.ui_state import add_recent, load_ui_state, save_ui_state
 from app.views.context import AppContext
 from app.views.docks import DOCKS
+from app.views.export_dialog import ExportDialog
+from app.views.sync_menu import SyncMenu
 from app.views.theme import ERROR, MUTED
 from app.workers.ingest import start_ingest
 from app.workers.runner import Job
@@ -106,6 +108,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(demo_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
+        export_action = QAction("&Export laps or plot…", self, shortcut=QKeySequence("Ctrl+E"))
+        export_action.triggered.connect(self.open_export)
+        file_menu.addAction(export_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -115,6 +121,12 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About Pitwall", f"Pitwall {__version__}\nA desktop workbench for motorsport telemetry."))
         help_menu.addAction(about)
+        self.sync_menu = SyncMenu(self, self.ctx, help_menu.menuAction())
+
+    def open_export(self) -> ExportDialog:
+        self.export_dialog = ExportDialog(self.ctx, self.dock("dock_overlay").glw.ci, self)
+        self.export_dialog.open()
+        return self.export_dialog
 
     def _update_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -4,13 +4,13 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.domain.models import LapFlag
 from app.services.f1 import lap_bests
 from app.services.laps import format_lap_time
 from app.store.schema import Lap, Race
-from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS
+from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS, SYNC_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's race / lap id
@@ -18,18 +18,68 @@ PURPLE = "#b388ff"  # session best, as on a timing screen
 GREEN = "#66bb6a"  # a driver's own best
 
 
+SYNC_LABELS = {"local-only": "local", "uploading": "uploading", "synced": "synced", "failed": "failed"}
+_dots: dict[str, QIcon] = {}
+
+
+def dot(colour: str) -> QIcon:
+    """A small filled circle, the sync state's icon."""
+    if colour not in _dots:
+        pixmap = QPixmap(10, 10)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        painter.drawEllipse(1, 1, 8, 8)
+        painter.end()
+        _dots[colour] = QIcon(pixmap)
+    return _dots[colour]
+
+
 class RaceModel(QAbstractTableModel):
-    HEADERS = ("Race", "Track", "Laps", "Status")
+    HEADERS = ("Race", "Track", "Laps", "Status", "Sync")
+    SYNC_COL = 4
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.races: list[Race] = []
         self.lap_counts: dict[str, int] = {}
+        self.sync: dict[str, tuple[str, str | None]] = {}
+        self.sync_where: str | None = None  # "s3://bucket/prefix", None when S3 is not configured
 
-    def set_races(self, races: list[Race], lap_counts: dict[str, int]) -> None:
+    def set_races(self, races: list[Race], lap_counts: dict[str, int],
+                  sync: dict[str, tuple[str, str | None]] | None = None, sync_where: str | None = None) -> None:
         self.beginResetModel()
         self.races, self.lap_counts = races, lap_counts
+        self.sync, self.sync_where = sync or {}, sync_where
         self.endResetModel()
+
+    def sync_state(self, race: Race) -> tuple[str, str | None] | None:
+        """(state, reason) for a Ready race when S3 is configured, else None."""
+        if self.sync_where is None or race.status != "Ready":
+            return None
+        return self.sync.get(race.id, ("local-only", None))
+
+    def _sync_data(self, race: Race, role: int) -> Any:
+        synced = self.sync_state(race)
+        if synced is None:
+            if role == Qt.ItemDataRole.ToolTipRole and self.sync_where is None:
+                return "S3 is not configured (Sync → S3 settings…)"
+            return None
+        state, reason = synced
+        if role == Qt.ItemDataRole.DisplayRole:
+            return SYNC_LABELS.get(state, state)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return dot(SYNC_COLOURS.get(state, MUTED))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(SYNC_COLOURS.get(state, MUTED)) if state == "failed" else QColor(MUTED)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {"local-only": f"Only in this cache, not in {self.sync_where} yet",
+                    "uploading": f"Being uploaded to {self.sync_where} (or interrupted: push again to resume)",
+                    "synced": f"Complete in {self.sync_where}",
+                    "failed": f"Upload to {self.sync_where} failed: {reason}"}.get(state, state)
+        return None
 
     def row_of(self, race_id: str) -> int:
         return next((i for i, r in enumerate(self.races) if r.id == race_id), -1)
@@ -48,6 +98,8 @@ class RaceModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         race = self.races[index.row()]
         col = index.column()
+        if col == self.SYNC_COL and role != ID_ROLE:
+            return self._sync_data(race, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return (race.name, race.track or "—", self.lap_counts.get(race.id, 0) or "", race.status)[col]
         if role == ID_ROLE:

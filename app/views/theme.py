@@ -17,6 +17,7 @@ WARN = "#ffca28"
 ERROR = "#ef5350"
 
 STATUS_COLOURS = {"Ready": OK, "Processing": WARN, "Failed": ERROR}
+SYNC_COLOURS = {"local-only": MUTED, "uploading": WARN, "synced": "#4fc3f7", "failed": ERROR}
 
 STYLE_SHEET = f"""
 QMainWindow::separator {{ background: {WINDOW}; width: 4px; height: 4px; }}

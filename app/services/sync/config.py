@@ -33,6 +33,14 @@ class Unreachable(SyncError):
     """The server cannot be reached: stop the whole job rather than fail every item one by one."""
 
 
+class CredentialsRefused(SyncError):
+    """The server answered but refused the access key / secret key."""
+
+
+class BucketMissing(SyncError):
+    """The server answered but has no such bucket."""
+
+
 @dataclass(frozen=True)
 class S3Target:
     endpoint: str | None
@@ -49,7 +57,7 @@ class S3Target:
     @property
     def id(self) -> str:
         """What sync state is recorded against: another endpoint, bucket or prefix starts afresh."""
-        return f"{self.endpoint or 'aws'}|{self.bucket}|{self.prefix}"
+        return target_id(self.endpoint, self.bucket, self.prefix)
 
     @property
     def where(self) -> str:
@@ -72,6 +80,10 @@ class S3Target:
             "s3", endpoint_url=self.endpoint or None, region_name=self.region,
             aws_access_key_id=self.access_key or None, aws_secret_access_key=secret, config=config,
         )
+
+
+def target_id(endpoint: str | None, bucket: str, prefix: str) -> str:
+    return f"{endpoint or 'aws'}|{bucket}|{normalise_prefix(prefix)}"
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -113,10 +125,10 @@ def explain(exc: BaseException, target: S3Target, what: str = "") -> SyncError:
     if isinstance(exc, ClientError):
         code = error_code(exc)
         if code in CREDENTIAL_CODES:
-            return SyncError(f"The S3 server refused the credentials for {where}{doing} ({code}): "
+            return CredentialsRefused(f"The S3 server refused the credentials for {where}{doing} ({code}): "
                              "check the access key and secret key.")
         if code in MISSING_BUCKET_CODES or code == "NoSuchBucket":
-            return SyncError(f"Bucket {target.bucket!r} does not exist at {target.endpoint or 'AWS S3'}{doing}.")
+            return BucketMissing(f"Bucket {target.bucket!r} does not exist at {target.endpoint or 'AWS S3'}{doing}.")
         if code == "BadDigest":
             return SyncError(f"The S3 server received a damaged copy{doing} (checksum mismatch); try again.")
         message = exc.response.get("Error", {}).get("Message", "")
@@ -125,7 +137,7 @@ def explain(exc: BaseException, target: S3Target, what: str = "") -> SyncError:
         return Unreachable(f"Cannot reach the S3 server at {target.endpoint or 'AWS S3'}{doing}: "
                            "check the endpoint URL and the network, then try again.")
     if isinstance(exc, NoCredentialsError):
-        return SyncError("No S3 credentials: set PITWALL_S3_ACCESS_KEY and PITWALL_S3_SECRET_KEY.")
+        return CredentialsRefused("No S3 credentials: set PITWALL_S3_ACCESS_KEY and PITWALL_S3_SECRET_KEY.")
     if isinstance(exc, BotoCoreError):
         return SyncError(f"S3 request failed{doing} at {where}: {exc}")
     return SyncError(f"S3 request failed{doing} at {where}: {exc!r}")
@@ -149,3 +161,21 @@ def check_connection(target: S3Target) -> str:
     except (ClientError, BotoCoreError) as exc:
         raise explain(exc, target, "listing the bucket") from None
     return f"Connected: bucket {target.bucket!r} is reachable and readable at {target.endpoint or 'AWS S3'}."
+
+
+def probe(settings: Settings) -> tuple[str, str]:
+    """Test the settings without raising: (verdict, one line), verdict one of ok, credentials, bucket,
+    unreachable, config (something missing in the settings) or error."""
+    try:
+        return "ok", check_connection(target_from(settings))
+    except CredentialsRefused as exc:
+        return "credentials", str(exc)
+    except BucketMissing as exc:
+        return "bucket", str(exc)
+    except Unreachable as exc:
+        return "unreachable", str(exc)
+    except SyncError as exc:
+        text = str(exc)
+        return ("config" if text.startswith("No S3") else "error"), text
+    except (ValueError, BotoCoreError) as exc:  # e.g. a malformed endpoint URL
+        return "config", f"Invalid S3 settings: {exc}"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from app.config import Settings
 from app.fileio import file_sha256
-from app.services.sync.config import S3Target, SyncError, explain
+from app.services.sync.config import S3Target, SyncError, explain, target_from
 from app.services.sync.state import Item
 from app.services.sync.transfer import upload
 
@@ -37,3 +40,20 @@ def put_file(target: S3Target, local: Path, url: str) -> str:
     except (ClientError, BotoCoreError) as exc:
         raise explain(exc, target, f"uploading {url}") from None
     return url
+
+
+def deliver(settings: Settings, dest: str, write: Callable[[Path], object]) -> str:
+    """Write an export to a local path, or to a temporary file that is then uploaded to an s3:// URL.
+    `write(path)` produces the file; returns where it went."""
+    dest = str(dest).strip()
+    if not dest:
+        raise SyncError("No destination: give a file path or an s3://bucket/key URL.")
+    if not is_s3_url(dest):
+        write(Path(dest).expanduser())
+        return str(Path(dest).expanduser())
+    bucket, key = parse_s3_url(dest)
+    target = target_from(settings, bucket=bucket)
+    with tempfile.TemporaryDirectory(prefix="pitwall-export-") as tmp:
+        local = Path(tmp) / Path(key).name
+        write(local)
+        return put_file(target, local, dest)
