@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import gui, races
+from app.cli import camera, gui, races
 from app.errors import PitwallError
 
-COMMANDS = (races, gui)
+COMMANDS = (races, camera, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ Mounts (all 640x360 unless the still image is another size):
   /mjpeg         moving test pattern, MJPEG
   /still_h264    a still image (--image, JPEG) served as a camera, H.264
   /still_mjpeg   the same still image, MJPEG
+  /tcp_only      the still image, MJPEG, refusing RTP over UDP (proves the transport option is honoured)
 
 Prints `PORT <n>` on stdout once it listens, then serves until killed.
 Usage: /usr/bin/python3 tests/servers/rtsp_server.py --image still.jpg [--fps 10] [--port 0]
@@ -16,8 +17,9 @@ import sys
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 H264 = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} ! rtph264pay name=pay0 pt=96"
 MJPEG = "videoconvert ! video/x-raw,format=I420 ! jpegenc ! rtpjpegpay name=pay0 pt=26"
@@ -33,6 +35,7 @@ def launch_lines(image: str, fps: int) -> dict[str, str]:
         "/mjpeg": f"( {pattern} ! {MJPEG} )",
         "/still_h264": f"( {still} ! videoconvert ! video/x-raw,format=I420 ! {h264} )",
         "/still_mjpeg": f"( {still} ! {MJPEG} )",
+        "/tcp_only": f"( {still} ! {MJPEG} )",
     }
 
 
@@ -52,6 +55,8 @@ def main() -> int:
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(line)
         factory.set_shared(True)  # many clients, one pipeline: like a real camera
+        if path == "/tcp_only":
+            factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
         mounts.add_factory(path, factory)
     if server.attach(None) == 0:
         print("could not listen", file=sys.stderr)

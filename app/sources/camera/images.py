@@ -35,11 +35,52 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def _jpeg_complete(data: bytes) -> bool:
+    """Walk the JPEG markers from start to end-of-image.
+
+    libjpeg decodes a cut-off or scrambled file into a grey or garbled picture and only prints a warning, so
+    the structure is checked here: header segments chain by their lengths, and inside compressed data a 0xFF
+    byte is only ever followed by 0x00, a restart marker or the next segment.
+    """
+    i, n = 2, len(data)
+    while i + 1 < n:
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xD9:  # end of image
+            return True
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            i += 2
+            continue
+        if i + 4 > n:
+            return False
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if length < 2:
+            return False
+        i += 2 + length
+        if marker == 0xDA:  # start of scan: skip compressed data up to the next real marker
+            while True:
+                j = data.find(b"\xff", i)
+                if j < 0 or j + 1 >= n:
+                    return False
+                follower = data[j + 1]
+                if follower == 0x00 or 0xD0 <= follower <= 0xD7:
+                    i = j + 2
+                elif follower == 0xFF:
+                    i = j + 1
+                else:
+                    i = j
+                    break
+    return False
+
+
 def _complete(data: bytes, fmt: str) -> bool:
-    """Decoders fill a cut-off image with grey and call it fine; check the end marker ourselves."""
+    """Decoders fill a cut-off image with grey and call it fine; check the structure ourselves."""
     if fmt == "jpeg":
-        # The last end-of-image marker must follow the last start-of-scan (an EXIF thumbnail has its own pair).
-        return data.rfind(b"\xff\xd9") > data.rfind(b"\xff\xda") > 0
+        return _jpeg_complete(data)
     if fmt == "png":
         return data.rfind(b"IEND") > 8
     return len(data) >= int.from_bytes(data[4:8], "little") + 8  # webp: RIFF size covers the file
