@@ -5,6 +5,7 @@ Linking a still to a race, a lap and a session time (seconds since the session's
   when the race knows its wall-clock start.
 - automatic: a race whose `meta["started_at"]` (ISO-8601, UTC wall-clock time at session time 0) is known and
   whose laps span the capture time. AMS2 race files carry no wall-clock start, so they link explicitly only.
+A race's span ends with its last timed lap; a last lap without a time counts as OPEN_LAP_SECONDS long.
 The lap is the one running at that session time; with several drivers on track the frame's `driver` or
 `team` meta picks one, else only the race and the time are kept.
 """
@@ -22,6 +23,8 @@ from app.errors import PitwallError
 from app.sources.camera.images import encode_jpeg, thumbnail
 from app.store import Store
 from app.store.schema import Frame, Lap, Race, utcnow
+
+OPEN_LAP_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def resolve_link(store: Store, captured_at: datetime, request: LinkRequest, hint
             continue
         laps = store.laps(race.id)
         t = (captured - start).total_seconds()
-        end = max((_lap_end(lap, laps) for lap in laps), default=0.0)
+        end = max((min(_lap_end(lap, laps), lap.start_time + OPEN_LAP_SECONDS) for lap in laps), default=0.0)
         if t <= end:
             lap = find_lap(laps, t, hints)
             return Link(race.id, lap.id if lap else None, t)

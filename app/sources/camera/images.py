@@ -8,6 +8,7 @@ import numpy as np
 from app.errors import InvalidFile
 from app.sources.camera._cv import cv2
 
+MB = 1024 * 1024
 FORMATS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}
 
 
@@ -106,7 +107,7 @@ def read_image_file(path: Path, max_bytes: int) -> DecodedImage:
         raise InvalidFile(f"{path.name}: no such file")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InvalidFile(f"{path.name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit per image")
+        raise InvalidFile(f"{path.name}: {size / MB:.1f} MB is over the {max_bytes / MB:g} MB limit per image")
     if size == 0:
         raise InvalidFile(f"{path.name}: the file is empty")
     return decode_image(path.read_bytes(), path.name)
