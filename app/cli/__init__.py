@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import camera, gui, races
+from app.cli import camera, gui, races, record
 from app.errors import PitwallError
 
-COMMANDS = (races, camera, gui)
+COMMANDS = (races, record, camera, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

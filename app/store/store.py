@@ -4,19 +4,21 @@ import json
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.domain.models import Channels, RaceStatus, SessionData
+from app.domain.models import Channels, LapData, RaceStatus, SessionData
 from app.errors import Progress, check, no_progress
 from app.store.lapfiles import read_lap, write_lap
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
 from app.store.schema import Lap, Race, utcnow
 
+WRITE_THREADS = 4
 INTERRUPTED = "Interrupted before it finished (Pitwall was closed or crashed); open the file again to retry."
 
 
@@ -109,22 +111,32 @@ class Store:
         A crash before the commit leaves files that no catalog row points to; `recover` removes them.
         """
         rows: list[Lap] = []
-        written: list[Path] = []
+        pending: list[tuple[Path, LapData]] = []
+        for lap in data.laps:
+            lap_id = str(uuid.uuid4())
+            path = self.paths.lap_file(race_id, lap_id) if lap.channels else None
+            if path is not None:
+                pending.append((path, lap))
+            s1, s2, s3 = lap.sectors
+            rows.append(Lap(
+                id=lap_id, race_id=race_id, number=lap.number, driver=lap.driver, team=lap.team,
+                team_color=lap.team_color, lap_time=lap.lap_time, sector1=s1, sector2=s2, sector3=s3,
+                flags=",".join(lap.flags), sample_count=lap.sample_count, start_time=lap.start_time,
+                path=self.paths.relative(path) if path else None, meta=json.dumps(lap.extra, default=str),
+            ))
         try:
-            for i, lap in enumerate(data.laps):
-                check(progress, i, len(data.laps))
-                lap_id = str(uuid.uuid4())
-                path = self.paths.lap_file(race_id, lap_id)
-                write_lap(path, lap.channels)
-                written.append(path)
-                s1, s2, s3 = lap.sectors
-                rows.append(Lap(
-                    id=lap_id, race_id=race_id, number=lap.number, driver=lap.driver, team=lap.team,
-                    team_color=lap.team_color, lap_time=lap.lap_time, sector1=s1, sector2=s2, sector3=s3,
-                    flags=",".join(lap.flags), sample_count=lap.sample_count, start_time=lap.start_time,
-                    path=self.paths.relative(path), meta=json.dumps(lap.extra, default=str),
-                ))
-            check(progress, len(data.laps), len(data.laps))
+            # Parquet encoding releases the GIL: write laps on a few threads.
+            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+                futures = [pool.submit(write_lap, path, lap.channels) for path, lap in pending]
+                for i, future in enumerate(futures):
+                    try:
+                        future.result()
+                        check(progress, i + 1, len(pending))
+                    except BaseException:
+                        for f in futures:
+                            f.cancel()
+                        raise
+            check(progress, len(pending), len(pending))
             with self.session() as s:
                 race = s.get(Race, race_id)
                 for old in list(race.laps):
@@ -139,7 +151,7 @@ class Store:
                 race.error = None
                 race.updated_at = utcnow()
         except BaseException:
-            for path in written:
+            for path, _ in pending:  # including any a worker finished after the failure
                 path.unlink(missing_ok=True)
             raise
         self._remove_unlisted_files(race_id)

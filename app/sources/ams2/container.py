@@ -4,10 +4,10 @@ import base64
 import binascii
 import re
 import struct
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
+from zlib_ng import zlib_ng  # same format as zlib, inflates ~3x faster: decompression dominates ingest
 
 from app.errors import InvalidFile
 
@@ -32,11 +32,11 @@ def decompress(blob: bytes) -> bytes:
             "Not an AMS2 race file: expected a zlib stream of UDP packets (or its base64 text), "
             f"found bytes starting {blob[:4].hex()}."
         )
-    stream = zlib.decompressobj()
+    stream = zlib_ng.decompressobj()
     try:
         raw = stream.decompress(blob)
         raw += stream.flush()
-    except zlib.error as exc:
+    except zlib_ng.error as exc:
         raise InvalidFile(f"The race file is corrupt (zlib: {exc}).") from None
     if not stream.eof:
         raise InvalidFile("The race file is truncated: the zlib stream ends early.")
@@ -96,4 +96,4 @@ def write_container(datagrams: list[bytes], level: int = 6) -> bytes:
     for d in datagrams:
         parts.append(_U32.pack(len(d)))
         parts.append(d)
-    return zlib.compress(b"".join(parts), level)
+    return zlib_ng.compress(b"".join(parts), level)

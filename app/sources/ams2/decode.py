@@ -64,8 +64,10 @@ def decode_streams(raw: bytes, index: PacketIndex) -> Streams:
     if not len(tim_offs):
         raise InvalidFile("The file holds no timings packets (type 3), so its laps cannot be split.")
 
-    tel = np.frombuffer(gather(raw, tel_offs, tel_size), dtype=pk.TELEMETRY_559 if tel_size == 559 else pk.TELEMETRY_556)
-    tim = np.frombuffer(gather(raw, tim_offs, tim_size), dtype=pk.TIMINGS_1063 if tim_size == 1063 else pk.TIMINGS_1059)
+    tel_dtype = pk.TELEMETRY_559 if tel_size == 559 else pk.TELEMETRY_556
+    tim_dtype = pk.TIMINGS_1063 if tim_size == 1063 else pk.TIMINGS_1059
+    tel = np.frombuffer(gather(raw, tel_offs, tel_size), dtype=tel_dtype)
+    tim = np.frombuffer(gather(raw, tim_offs, tim_size), dtype=tim_dtype)
 
     # One time base for both streams: unwrap the ticks in stream order, then split them back.
     order = np.concatenate((tel_offs, tim_offs)).argsort(kind="stable")

@@ -1,0 +1,47 @@
+"""`pitwall record`: record live AMS2 telemetry over UDP into a race file, then (optionally) ingest it."""
+
+import sys
+import time
+from pathlib import Path
+
+from app.cli.common import open_store, print_json
+from app.services.ingest import ingest_file
+from app.services.laps import lap_dict, race_dict
+from app.sources.ams2.live import DEFAULT_PORT, record
+
+
+def register(sub) -> None:
+    p = sub.add_parser("record", help="record live AMS2 UDP telemetry into a race file (Ctrl+C stops)")
+    p.add_argument("-o", "--output", type=Path, help="race file to write (default: a timestamped file)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--seconds", type=float, help="stop after this long")
+    p.add_argument("--idle", type=float, default=None, help="stop when no packet arrives for this many seconds")
+    p.add_argument("--ingest", action="store_true", help="open the recording into the cache when done")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_record)
+
+
+def cmd_record(args) -> int:
+    output = args.output or Path(f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2")
+    deadline = time.monotonic() + args.seconds if args.seconds else None
+
+    def keep_going(stats) -> bool:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\rrecording: {stats.packets} packets, {stats.seconds:.0f} s")
+        return deadline is None or time.monotonic() < deadline
+
+    def on_ready(port: int) -> None:
+        print(f"listening on UDP {args.host}:{port}", file=sys.stderr, flush=True)
+
+    stats = record(output, args.port, args.host, keep_going, idle_timeout=args.idle, on_ready=on_ready)
+    out = {"file": str(output), "packets": stats.packets, "telemetry": stats.telemetry,
+           "timings": stats.timings, "seconds": round(stats.seconds, 1)}
+    if args.ingest:
+        result = ingest_file(open_store(args), output)
+        out["race"] = {**race_dict(result.race, len(result.laps)), "laps": [lap_dict(lap) for lap in result.laps]}
+    if args.json:
+        print_json(out)
+    else:
+        print(f"{output}: {stats.packets} packets in {stats.seconds:.0f} s")
+    return 0
