@@ -104,3 +104,17 @@ def test_same_image_twice_is_not_stored_twice(store, camera_settings):
 def test_bad_camera_id_is_refused(store, camera_settings):
     with pytest.raises(PitwallError, match="Invalid camera id"):
         import_images(store, camera_settings, [BEFORE], "../etc")
+
+
+def test_difference_finds_the_changed_parts():
+    from app.services.imagediff import difference, read_still
+
+    before, after = read_still(BEFORE), read_still(AFTER)
+    assert difference(before, before).boxes == []
+    diff = difference(before, after)
+    # The after shot has a new front wing (x 90-160, y 200-215) and a white rim (x 424-456, y 209-241).
+    centres = sorted((x + w // 2, y + h // 2) for x, y, w, h in diff.boxes)
+    assert len(centres) == 2
+    assert 110 <= centres[0][0] <= 140 and 200 <= centres[0][1] <= 215
+    assert 430 <= centres[1][0] <= 450 and 215 <= centres[1][1] <= 235
+    assert 0.001 < diff.changed_fraction < 0.05
