@@ -132,8 +132,8 @@ class CameraDock(QDockWidget):
         # -- wiring
         self.add_button.clicked.connect(self.add_camera_dialog)
         self.preview_button.toggled.connect(self.set_preview)
-        self.grab_button.clicked.connect(lambda: self.grab(1))
-        self.burst_button.clicked.connect(lambda: self.grab(self.frames.value(), self.fps.value()))
+        self.grab_button.clicked.connect(lambda: self.capture(1))
+        self.burst_button.clicked.connect(lambda: self.capture(self.frames.value(), self.fps.value()))
         self.import_button.clicked.connect(self.import_dialog)
         self.compare_button.clicked.connect(self.compare_selected)
         self.gallery.itemSelectionChanged.connect(
@@ -209,7 +209,7 @@ class CameraDock(QDockWidget):
             self._stopping.add(self.preview)
             self.preview = None
 
-    def grab(self, frames: int = 1, fps: float | None = None) -> Job:
+    def capture(self, frames: int = 1, fps: float | None = None) -> Job:
         link = LinkRequest(race_id=self.ctx.state.race) if self.ctx.state.race else None
         return self._watch(start_grab(self.ctx.runner, self.ctx.store, self.ctx.settings, self.camera_id(), frames,
                                       fps, link=link), refresh=True)

@@ -17,6 +17,8 @@ class ImageView(QLabel):
 
     def __init__(self, placeholder: str = "") -> None:
         super().__init__(placeholder)
+        self.placeholder = placeholder
+        self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -33,7 +35,7 @@ class ImageView(QLabel):
 
     def _rescale(self) -> None:
         if self.image is None or self.image.isNull():
-            self.setPixmap(QPixmap())
+            self.setText(self.placeholder)  # also clears any pixmap
             return
         pix = QPixmap.fromImage(self.image)
         self.setPixmap(pix.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
