@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home, description="Data directory; everything is written here")
     f1_recorded: Path | None = Field(default=None, description="Folder of recorded FastF1 responses (offline)")
     worker_threads: int = Field(default=2, ge=1, le=64)
+    sql_unrestricted: bool = Field(
+        default=False,
+        description="Let the SQL console write files, attach databases and read anywhere (off: read-only archive)",
+    )
 
     # Pit-lane cameras (RTSP) and image import; the defaults follow the ingestion service this replaces.
     camera_open_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect, reconnects included")

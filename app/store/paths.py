@@ -33,6 +33,15 @@ class DataPaths:
         return self.home / "queries"
 
     @property
+    def sql_history(self) -> Path:
+        return self.home / "sql-history.json"
+
+    @property
+    def duckdb_temp(self) -> Path:
+        """Where DuckDB may spill large intermediate results; emptied freely."""
+        return self.home / "tmp" / "duckdb"
+
+    @property
     def gui_state(self) -> Path:
         return self.home / "gui-state.json"
 

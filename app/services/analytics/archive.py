@@ -1,0 +1,125 @@
+"""A DuckDB connection over the archive: catalog tables, lap samples and device telemetry, read-only by default.
+
+The catalog is copied from SQLite into DuckDB tables (duckdb's sqlite extension is not installed and cannot be
+installed offline). Lap files are read in place through a `samples` view. Once everything is registered, the
+connection is locked down with DuckDB's own controls: external access off except the data directory, and the
+configuration locked so a query cannot undo it. Statement types are checked separately (see safety.py).
+"""
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from app.errors import PitwallError
+from app.services.analytics.devices import DeviceSource, register_devices
+from app.store import Store
+
+DEVICES_VIEW = "device_telemetry"
+
+_ARROW_TYPES = {"INT": pa.int64(), "FLOAT": pa.float64(), "REAL": pa.float64(), "DOUBLE": pa.float64()}
+
+
+@dataclass
+class Archive:
+    """An open analytics connection and what it exposes."""
+
+    conn: duckdb.DuckDBPyConnection
+    tables: list[str]
+    restricted: bool
+    devices: DeviceSource | None = None
+    allowed: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def interrupt(self) -> None:
+        """Stop the query running on this connection (safe to call from another thread)."""
+        self.conn.interrupt()
+
+
+def open_archive(store: Store, devices: DeviceSource | None = None, unrestricted: bool = False,
+                 threads: int | None = None) -> Archive:
+    """Open DuckDB over the store. `devices` adds a `device_telemetry` view over a Parquet folder or S3 prefix."""
+    paths = store.paths
+    paths.duckdb_temp.mkdir(parents=True, exist_ok=True)
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    if threads:
+        config["threads"] = str(threads)
+    conn = duckdb.connect(":memory:", config=config)
+    try:
+        conn.execute("SET TimeZone = 'UTC'")
+        conn.execute(f"SET temp_directory = {_quote(str(paths.duckdb_temp))}")
+        tables = _copy_catalog(conn, paths.catalog)
+        _create_samples_view(conn, paths.laps_dir)
+        allowed = [str(paths.home) + "/"]
+        if devices is not None:
+            allowed += register_devices(conn, DEVICES_VIEW, devices)
+        if not unrestricted:
+            _lock_down(conn, allowed)
+    except BaseException:
+        conn.close()
+        raise
+    return Archive(conn, tables + ["samples"], restricted=not unrestricted, devices=devices, allowed=allowed)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy_catalog(conn: duckdb.DuckDBPyConnection, catalog: Path) -> list[str]:
+    """Every catalog table (whatever migrations exist) becomes a DuckDB table of the same name."""
+    if not catalog.exists():
+        return []
+    src = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in src.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for name in names:
+            columns = [(r[1], (r[2] or "").upper()) for r in src.execute(f"PRAGMA table_info({_ident(name)})")]
+            rows = src.execute(f"SELECT * FROM {_ident(name)}").fetchall()
+            arrays, selects = [], []
+            for i, (col, decl) in enumerate(columns):
+                kind = next((t for key, t in _ARROW_TYPES.items() if key in decl), pa.string())
+                values = [row[i] for row in rows]
+                if kind == pa.string():
+                    values = [None if v is None else str(v) for v in values]
+                arrays.append(pa.array(values, type=kind))
+                selects.append(f"TRY_CAST({_ident(col)} AS TIMESTAMP) AS {_ident(col)}"
+                               if "DATE" in decl or "TIME" in decl else _ident(col))
+            table = pa.Table.from_arrays(arrays, names=[c for c, _ in columns])
+            conn.register("_catalog_import", table)
+            conn.execute(f"CREATE TABLE {_ident(name)} AS SELECT {', '.join(selects)} FROM _catalog_import")
+            conn.unregister("_catalog_import")
+    except sqlite3.Error as exc:
+        raise PitwallError(f"Could not read the catalog for SQL: {exc}") from exc
+    finally:
+        src.close()
+    return names
+
+
+def _create_samples_view(conn: duckdb.DuckDBPyConnection, laps_dir: Path) -> None:
+    """All lap files as one relation, with race_id and lap_id taken from the path laps/<race_id>/<lap_id>.parquet."""
+    if any(laps_dir.glob("*/*.parquet")):
+        pattern = _quote(str(laps_dir / "*" / "*.parquet"))
+        conn.execute(f"""
+            CREATE VIEW samples AS
+            SELECT regexp_extract(filename, '([^/]+)/[^/]+\\.parquet$', 1) AS race_id,
+                   regexp_extract(filename, '([^/]+)\\.parquet$', 1) AS lap_id,
+                   * EXCLUDE (filename)
+            FROM read_parquet({pattern}, filename = true, union_by_name = true)""")
+    else:  # no laps yet: an empty relation with the key columns, so joins still parse
+        conn.execute("CREATE VIEW samples AS SELECT NULL::VARCHAR AS race_id, NULL::VARCHAR AS lap_id WHERE false")
+
+
+def _lock_down(conn: duckdb.DuckDBPyConnection, allowed: list[str]) -> None:
+    dirs = ", ".join(_quote(d) for d in allowed)
+    conn.execute(f"SET allowed_directories = [{dirs}]")
+    conn.execute("SET enable_external_access = false")
+    conn.execute("SET lock_configuration = true")
