@@ -11,7 +11,6 @@ from app.services.cameras import add_camera  # noqa: E402
 from app.services.capture import import_images  # noqa: E402
 from app.services.frames import LinkRequest  # noqa: E402
 from app.services.ingest import ingest_file  # noqa: E402
-from app.views.app import build_window  # noqa: E402
 from app.views.camera_widgets import distance_at  # noqa: E402
 from tests.camera.conftest import AFTER, BEFORE  # noqa: E402
 from tests.conftest import SHORT_RACE  # noqa: E402
@@ -24,6 +23,8 @@ pytestmark = pytest.mark.gui
 def window(qtbot, home, monkeypatch):
     monkeypatch.setenv("PITWALL_CAMERA_OPEN_TIMEOUT", "2")
     monkeypatch.setenv("PITWALL_CAMERA_READ_TIMEOUT", "2")
+    from app.views.app import build_window
+
     win = build_window(home)
     qtbot.addWidget(win)
     win.show()
