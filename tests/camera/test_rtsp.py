@@ -128,3 +128,22 @@ def test_cancel_mid_burst_keeps_what_was_read(rtsp_server):
     result = grab(rtsp_server.url("mjpeg"), frames=10, opts=FAST,
                   progress=lambda done, total: done < stop_after)
     assert result.cancelled and result.partial and len(result.stills) == stop_after
+
+
+def test_camera_restarting_mid_burst_is_reconnected(tmp_path):
+    server = RtspServer(BEFORE, fps=SERVER_FPS).start()
+    replacement = RtspServer(BEFORE, fps=SERVER_FPS, port=server.port)
+
+    def restart() -> None:
+        server.kill()
+        replacement.start()  # same port, like a camera rebooting
+
+    threading.Timer(0.8, restart).start()
+    try:
+        result = grab(server.url("still_mjpeg"), frames=20, fps=SERVER_FPS,
+                      opts=GrabOptions(open_timeout=4.0, read_timeout=2.0, reconnects=2))
+    finally:
+        server.kill()
+        replacement.kill()
+    assert result.reconnects == 1
+    assert len(result.stills) == 20 and not result.partial and result.error is None
