@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.cameras import add_camera, camera_dict, list_cameras
+from app.services.cameras import Credentials, add_camera, camera_dict, list_cameras
 from app.services.frames import LinkRequest, list_frames
-from app.sources.camera.urls import Credentials
 from app.views.camera_widgets import CameraStrip, CompareView, ImageView, distance_at
 from app.views.context import AppContext
 from app.workers.camera import PreviewWorker, start_compare, start_gallery, start_grab, start_import
