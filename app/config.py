@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     camera_queue_timeout: float = Field(default=30.0, ge=0, description="Seconds to wait for a free stream slot")
     upload_max_file_size: int = Field(default=50 * 1024 * 1024, ge=1, description="Bytes per imported image")
     upload_max_batch_size: int = Field(default=10, ge=1, description="Images per import")
+
+    # S3 / MinIO sync (PITWALL_S3_*). The secret is a SecretStr so it never shows in reprs or logs.
+    s3_endpoint: str | None = Field(default=None, description="S3 endpoint URL; empty = AWS S3")
+    s3_region: str = Field(default="us-east-1")
+    s3_bucket: str | None = Field(default=None)
+    s3_access_key: str | None = Field(default=None)
+    s3_secret_key: SecretStr | None = Field(default=None, description="Prefer the OS keyring; see docs/s3.md")
+    s3_path_style: bool = Field(default=True, description="Path-style addressing (MinIO, SeaweedFS)")
+    s3_prefix: str = Field(default="", description="Key prefix inside the bucket, e.g. team-a/")
+    s3_concurrency: int = Field(default=8, ge=1, le=64)
+    s3_max_attempts: int = Field(default=5, ge=1, le=20, description="Tries per request on transient errors")
+    s3_multipart_threshold: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import camera, gui, query, races, record
+from app.cli import camera, gui, query, races, record, sync
 from app.errors import PitwallError
 
-COMMANDS = (races, record, query, camera, gui)
+COMMANDS = (races, record, query, sync, camera, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -62,7 +62,27 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ix_results_race_id ON results(race_id);
     """,
-    # 3: pit-lane cameras and their stills. Camera credentials are NOT stored here (see services/cameras.py).
+    # 3 (S3 sync; the lead may renumber at merge): sync state of every file Pitwall mirrors to a bucket.
+    # target = endpoint|bucket|prefix, so pointing Pitwall at another bucket starts from "local-only".
+    """
+    CREATE TABLE sync_items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        target TEXT NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        race_id VARCHAR(36),
+        local_path TEXT NOT NULL,
+        object_key TEXT NOT NULL,
+        sha256 VARCHAR(64),
+        size INTEGER,
+        mtime_ns INTEGER,
+        state VARCHAR(16) NOT NULL,
+        error TEXT,
+        updated_at DATETIME NOT NULL,
+        UNIQUE (target, object_key)
+    );
+    CREATE INDEX ix_sync_items_race ON sync_items(target, race_id);
+    """,
+    # 4: pit-lane cameras and their stills. Camera credentials are NOT stored here (see services/cameras.py).
     """
     CREATE TABLE cameras (
         id VARCHAR(64) PRIMARY KEY,

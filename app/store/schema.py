@@ -120,3 +120,22 @@ class Frame(Base):
     burst_index: Mapped[int | None] = mapped_column(Integer)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)  # from a burst that stopped early
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncItem(Base):
+    """Sync state of one file mirrored to an S3 bucket: local-only (no row), uploading, synced or failed."""
+
+    __tablename__ = "sync_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target: Mapped[str] = mapped_column(Text)  # endpoint|bucket|prefix
+    kind: Mapped[str] = mapped_column(String(16))  # raw, lap, frame, manifest
+    race_id: Mapped[str | None] = mapped_column(String(36))
+    local_path: Mapped[str] = mapped_column(Text)  # relative to the data directory
+    object_key: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    mtime_ns: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,42 @@
+"""Export several laps as one table (CSV or Parquet): a lap_uuid and lap_number column, then the channels."""
+
+from pathlib import Path
+
+import numpy as np
+
+from app.errors import PitwallError
+from app.services.export import export_channels
+from app.store import Store
+
+
+def laps_table(store: Store, lap_ids: list[str]) -> dict[str, np.ndarray]:
+    """Rows of all laps stacked; a channel a lap lacks is NaN for that lap's rows."""
+    parts = []
+    for lap_id in lap_ids:
+        lap = store.lap(lap_id)
+        if lap is None:
+            raise PitwallError(f"No lap with uuid {lap_id}")
+        channels = store.lap_channels(lap)
+        if not channels:
+            raise PitwallError(f"Lap {lap_id} has no samples to export.")
+        parts.append((lap, channels))
+    names: list[str] = []
+    for _, channels in parts:
+        names += [n for n in channels if n not in names]
+    out: dict[str, list[np.ndarray]] = {"lap_uuid": [], "lap_number": [], **{n: [] for n in names}}
+    for lap, channels in parts:
+        rows = len(next(iter(channels.values())))
+        out["lap_uuid"].append(np.full(rows, lap.id, dtype=object))
+        out["lap_number"].append(np.full(rows, lap.number, dtype=np.int32))
+        for n in names:
+            col = channels.get(n)
+            out[n].append(np.full(rows, np.nan) if col is None else col)
+    table = {k: np.concatenate(v) for k, v in out.items()}
+    table["lap_uuid"] = table["lap_uuid"].astype(str)
+    return table
+
+
+def export_laps(store: Store, lap_ids: list[str], path: Path, fmt: str) -> Path:
+    if not lap_ids:
+        raise PitwallError("No laps selected to export.")
+    return export_channels(laps_table(store, lap_ids), Path(path), fmt)

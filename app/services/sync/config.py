@@ -1,0 +1,151 @@
+"""Where to sync: the S3 target from settings, a boto3 client for it, and errors a user can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+from pydantic import SecretStr
+
+from app.config import Settings
+from app.errors import PitwallError
+from app.services.sync import secrets
+
+CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden"}
+MISSING_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
+
+
+class SyncError(PitwallError):
+    """A sync failure, phrased for the user; never contains the secret key."""
+
+
+class Unreachable(SyncError):
+    """The server cannot be reached: stop the whole job rather than fail every item one by one."""
+
+
+@dataclass(frozen=True)
+class S3Target:
+    endpoint: str | None
+    bucket: str
+    access_key: str | None
+    secret_key: SecretStr | None = field(repr=False)
+    region: str = "us-east-1"
+    path_style: bool = True
+    prefix: str = ""
+    concurrency: int = 8
+    max_attempts: int = 5
+    multipart_threshold: int = 16 * 1024 * 1024
+
+    @property
+    def id(self) -> str:
+        """What sync state is recorded against: another endpoint, bucket or prefix starts afresh."""
+        return f"{self.endpoint or 'aws'}|{self.bucket}|{self.prefix}"
+
+    @property
+    def where(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}" + (f" at {self.endpoint}" if self.endpoint else "")
+
+    def key(self, rel: str) -> str:
+        return f"{self.prefix}{rel}"
+
+    def client(self):
+        """A thread-safe boto3 client with retries and backoff on transient errors."""
+        config = Config(
+            retries={"mode": "standard", "max_attempts": self.max_attempts},
+            connect_timeout=5,
+            read_timeout=60,
+            max_pool_connections=self.concurrency + 4,
+            s3={"addressing_style": "path" if self.path_style else "auto"},
+        )
+        secret = self.secret_key.get_secret_value() if self.secret_key else None
+        return boto3.session.Session().client(
+            "s3", endpoint_url=self.endpoint or None, region_name=self.region,
+            aws_access_key_id=self.access_key or None, aws_secret_access_key=secret, config=config,
+        )
+
+
+def normalise_prefix(prefix: str) -> str:
+    prefix = prefix.strip().strip("/")
+    return f"{prefix}/" if prefix else ""
+
+
+def target_from(settings: Settings, bucket: str | None = None) -> S3Target:
+    """The target the settings describe; the secret comes from the settings/environment, else the keyring."""
+    bucket = bucket or settings.s3_bucket
+    if not bucket:
+        raise SyncError("No S3 bucket configured: set PITWALL_S3_BUCKET or fill in the S3 settings.")
+    secret = settings.s3_secret_key
+    if secret is None and settings.s3_access_key:
+        stored = secrets.load_secret(settings.s3_endpoint, settings.s3_access_key)
+        secret = SecretStr(stored) if stored else None
+    if not settings.s3_access_key or secret is None:
+        raise SyncError("No S3 credentials: set PITWALL_S3_ACCESS_KEY and PITWALL_S3_SECRET_KEY "
+                        "(or save the secret in the S3 settings, which keeps it in the OS keyring).")
+    return S3Target(
+        endpoint=settings.s3_endpoint, bucket=bucket, access_key=settings.s3_access_key, secret_key=secret,
+        region=settings.s3_region, path_style=settings.s3_path_style, prefix=normalise_prefix(settings.s3_prefix),
+        concurrency=settings.s3_concurrency, max_attempts=settings.s3_max_attempts,
+        multipart_threshold=settings.s3_multipart_threshold,
+    )
+
+
+def error_code(exc: ClientError) -> str:
+    err = exc.response.get("Error", {})
+    return str(err.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+
+
+def explain(exc: BaseException, target: S3Target, what: str = "") -> SyncError:
+    """Turn a boto error into one line a user can act on."""
+    where = target.where
+    doing = f" while {what}" if what else ""
+    if isinstance(exc, SyncError):
+        return exc
+    if isinstance(exc, ClientError):
+        code = error_code(exc)
+        if code in CREDENTIAL_CODES:
+            return SyncError(f"The S3 server refused the credentials for {where}{doing} ({code}): "
+                             "check the access key and secret key.")
+        if code in MISSING_BUCKET_CODES or code == "NoSuchBucket":
+            return SyncError(f"Bucket {target.bucket!r} does not exist at {target.endpoint or 'AWS S3'}{doing}.")
+        if code == "BadDigest":
+            return SyncError(f"The S3 server received a damaged copy{doing} (checksum mismatch); try again.")
+        message = exc.response.get("Error", {}).get("Message", "")
+        return SyncError(f"S3 error {code}{doing} at {where}: {message}".rstrip(": "))
+    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)):
+        return Unreachable(f"Cannot reach the S3 server at {target.endpoint or 'AWS S3'}{doing}: "
+                           "check the endpoint URL and the network, then try again.")
+    if isinstance(exc, NoCredentialsError):
+        return SyncError("No S3 credentials: set PITWALL_S3_ACCESS_KEY and PITWALL_S3_SECRET_KEY.")
+    if isinstance(exc, BotoCoreError):
+        return SyncError(f"S3 request failed{doing} at {where}: {exc}")
+    return SyncError(f"S3 request failed{doing} at {where}: {exc!r}")
+
+
+def check_bucket(target: S3Target, client=None) -> None:
+    """Raise a clear SyncError unless the credentials work and the bucket exists."""
+    client = client or target.client()
+    try:
+        client.head_bucket(Bucket=target.bucket)
+    except (ClientError, BotoCoreError) as exc:
+        raise explain(exc, target, "opening the bucket") from None
+
+
+def check_connection(target: S3Target) -> str:
+    """The answer for the settings dialog's "Test connection" button (raises SyncError on failure)."""
+    client = target.client()
+    check_bucket(target, client)
+    try:
+        client.list_objects_v2(Bucket=target.bucket, Prefix=target.prefix, MaxKeys=1)
+    except (ClientError, BotoCoreError) as exc:
+        raise explain(exc, target, "listing the bucket") from None
+    return f"Connected: bucket {target.bucket!r} is reachable and readable at {target.endpoint or 'AWS S3'}."

@@ -1,0 +1,99 @@
+"""`run_gui(args)`: build the application and its window; optionally open a file, screenshot it and exit."""
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPixmapCache
+from PySide6.QtWidgets import QApplication
+
+from app.config import load_settings
+from app.errors import PitwallError
+from app.store import Store
+from app.views.context import AppContext
+from app.views.main_window import DEMO_FILE, MainWindow
+from app.views.state import SharedState
+from app.views.theme import apply_theme
+from app.workers.runner import Job, JobRunner
+
+log = logging.getLogger(__name__)
+SCREENSHOT_TIMEOUT_MS = 120_000
+
+
+def build_window(home: str | Path | None = None) -> MainWindow:
+    """The window with its context (settings, store, runner, state); used by run_gui and the tests."""
+    # Plot curves repaint from cached pixmaps while the cursor moves; Qt's default 10 MB holds only ~3 laps.
+    QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 128 * 1024))
+    settings = load_settings(**({"home": home} if home else {}))
+    ctx = AppContext(settings, Store(settings.home), JobRunner(settings.worker_threads), SharedState())
+    return MainWindow(ctx)
+
+
+def run_gui(args) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    path = args.file or (DEMO_FILE if getattr(args, "demo", False) else None)
+    if path is not None and not Path(path).is_file():
+        raise PitwallError(f"No such file: {path}")
+    if args.screenshot and path is None:
+        raise PitwallError("--screenshot needs a FILE or --demo")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Pitwall")
+    apply_theme(app)
+    window = build_window(getattr(args, "home", None))
+    exit_code = [0]
+    if args.screenshot:
+        window.resize(1600, 1000)  # a fixed size, so screenshots compare across runs
+    window.show()
+    if path is not None:
+        job = window.open_file(Path(path))
+        if args.screenshot:
+            Screenshot(window, job, Path(args.screenshot), exit_code)
+    code = app.exec()
+    window.ctx.store.close()
+    return exit_code[0] or code
+
+
+class Screenshot:
+    """Waits for the file to be processed, shows the fastest two full laps, saves the window and quits."""
+
+    def __init__(self, window: MainWindow, job: Job, target: Path, exit_code: list[int]) -> None:
+        self.window, self.target, self.exit_code = window, target, exit_code
+        self.ctx = window.ctx
+        window._screenshot = self  # keep alive with the window
+        job.finished.connect(lambda: self._processed(job))
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: self._finish(2, "timed out"))
+
+    def _processed(self, job: Job) -> None:
+        if job.status != "Done":
+            self._finish(1, job.message)
+            return
+        race_id = job.value.race.id
+        laps = sorted((lap for lap in self.ctx.store.laps(race_id) if lap.lap_time and not lap.flag_list),
+                      key=lambda lap: lap.lap_time)[:2]
+        ids = [lap.id for lap in laps]
+        if not ids or self.ctx.laps.request(ids):
+            self._laps_ready(ids)
+        else:
+            self.ctx.laps.loaded.connect(lambda _: self.ctx.laps.has_all(ids) and self._laps_ready(ids))
+        self.ctx.state.set_selection(ids, reference=ids[0] if ids else None)
+
+    def _laps_ready(self, ids: list[str]) -> None:
+        trace = self.ctx.laps.get(ids[0]) if ids else None
+        if trace is not None:
+            # Put the cursor into the first long braking zone, where the laps differ and the map marker shows.
+            self.ctx.state.set_cursor(float(trace.channels["distance"].max()) * 0.42)
+        QTimer.singleShot(300, lambda: self._finish(0, ""))  # let the coalesced redraws run and paint
+
+    def _finish(self, code: int, reason: str) -> None:
+        if self.exit_code[0] or getattr(self, "_done", False):
+            return
+        self._done = True
+        self.exit_code[0] = code
+        if reason:
+            print(f"pitwall: {reason}", file=sys.stderr)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.window.grab().save(str(self.target), "PNG")
+        self.window.close()
+        QApplication.instance().quit()
+

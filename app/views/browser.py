@@ -1,0 +1,115 @@
+"""Races & laps dock: every opened race with its status, and the current race's laps to pick for comparison."""
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QSplitter, QTableView
+
+from app.views.context import AppContext
+from app.views.models import ID_ROLE, LapModel, RaceModel
+from app.workers.runner import Job
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setHighlightSections(False)
+    return view
+
+
+class BrowserDock(QDockWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__("Races && laps")
+        self.setObjectName("dock_browser")
+        self.ctx = ctx
+        self.races = RaceModel(self)
+        self.laps = LapModel(self)
+        self.race_view = _table(self.races)
+        self.race_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.race_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.lap_view = _table(self.laps)
+        self.lap_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.lap_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lap_view.horizontalHeader().setStretchLastSection(True)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.race_view)
+        splitter.addWidget(self.lap_view)
+        splitter.setSizes([110, 300])
+        self.setWidget(splitter)
+
+        self._syncing = False  # set while the tables follow SharedState, so they do not echo it back
+        self._refresh_timer = QTimer(self, singleShot=True, interval=400)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.race_view.selectionModel().selectionChanged.connect(self._race_clicked)
+        self.lap_view.selectionModel().selectionChanged.connect(self._laps_clicked)
+        ctx.state.race_changed.connect(self._show_race)
+        ctx.state.selection_changed.connect(self._show_selection)
+        ctx.runner.job_added.connect(self._watch)
+        self.refresh()
+
+    # ---- catalog → models
+    def refresh(self) -> None:
+        """Re-read the catalog (a few small SQLite queries, well under a millisecond each)."""
+        store = self.ctx.store
+        races = store.races()
+        counts = {r.id: len(store.laps(r.id)) for r in races}
+        self.races.set_races(races, counts)
+        self._show_race(self.ctx.state.race)
+
+    def _watch(self, job: Job) -> None:
+        if job.quiet:
+            return
+        # Show Processing while a job runs (throttled) and the outcome as soon as it ends.
+        job.progress.connect(lambda *_: self._refresh_timer.isActive() or self._refresh_timer.start())
+        job.finished.connect(self.refresh)
+
+    def _show_race(self, race_id: str | None) -> None:
+        self._syncing = True
+        try:
+            row = self.races.row_of(race_id) if race_id else -1
+            if row >= 0:
+                self.race_view.selectRow(row)
+            else:
+                self.race_view.clearSelection()
+            laps = self.ctx.store.laps(race_id) if race_id else []
+            if [lap.id for lap in laps] != [lap.id for lap in self.laps.laps]:  # same laps: keep the scroll position
+                self.laps.set_laps(laps)
+            self._show_selection(self.ctx.state.selection)
+        finally:
+            self._syncing = False
+
+    def _show_selection(self, lap_ids: list[str]) -> None:
+        was, self._syncing = self._syncing, True
+        try:
+            selection = QItemSelection()
+            for row, lap in enumerate(self.laps.laps):
+                if lap.id in lap_ids:
+                    selection.select(self.laps.index(row, 0), self.laps.index(row, self.laps.columnCount() - 1))
+            self.lap_view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._syncing = was
+
+    # ---- user → SharedState
+    def _race_clicked(self, *_) -> None:
+        if self._syncing:
+            return
+        rows = self.race_view.selectionModel().selectedRows()
+        if rows:
+            self.ctx.state.set_race(rows[0].data(ID_ROLE))
+
+    def _laps_clicked(self, *_) -> None:
+        if self._syncing:
+            return
+        rows = sorted(i.row() for i in self.lap_view.selectionModel().selectedRows())
+        laps = [self.laps.laps[r] for r in rows]
+        timed = [lap for lap in laps if lap.lap_time is not None]
+        reference = min(timed, key=lambda lap: lap.lap_time).id if timed else None
+        self.ctx.state.set_selection([lap.id for lap in laps], reference=reference)

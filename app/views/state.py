@@ -1,0 +1,72 @@
+"""The one small observable UI state every view listens to (selection, reference, cursor, race, x range).
+
+Views never talk to each other: they set values here and react to the signals. Setters emit only on change,
+so a view that reacts to its own change does not loop.
+"""
+
+import math
+
+from PySide6.QtCore import QObject, Signal
+
+# One colour per selected lap; a lap keeps its colour while it stays selected, in every view.
+LAP_COLOURS = ("#4fc3f7", "#ff8a3d", "#9ccc65", "#e57cff", "#ffd54f", "#f06292", "#4db6ac", "#b0bec5")
+
+
+class SharedState(QObject):
+    selection_changed = Signal(list)  # lap ids, in the order they were selected
+    reference_changed = Signal(object)  # lap id or None
+    cursor_changed = Signal(float)  # distance into the lap, metres
+    race_changed = Signal(object)  # race id or None
+    range_changed = Signal(float, float)  # visible distance range, metres
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.selection: list[str] = []
+        self.reference: str | None = None
+        self.cursor: float = math.nan
+        self.race: str | None = None
+        self.x_range: tuple[float, float] | None = None
+        self._colours: dict[str, str] = {}
+
+    def set_selection(self, lap_ids: list[str], reference: str | None = None) -> None:
+        """Select laps; the reference becomes `reference`, or stays if still selected, or the first lap."""
+        lap_ids = list(dict.fromkeys(lap_ids))
+        if reference not in lap_ids:
+            reference = self.reference if self.reference in lap_ids else (lap_ids[0] if lap_ids else None)
+        if lap_ids == self.selection and reference == self.reference:
+            return
+        self.selection = lap_ids
+        self._colours = {k: v for k, v in self._colours.items() if k in lap_ids}
+        for lap_id in lap_ids:
+            self.colour(lap_id)
+        self.reference = reference  # set quietly: listeners redraw once, on selection_changed
+        self.selection_changed.emit(lap_ids)
+        self.reference_changed.emit(reference)
+
+    def set_reference(self, lap_id: str | None) -> None:
+        if lap_id != self.reference:
+            self.reference = lap_id
+            self.reference_changed.emit(lap_id)
+
+    def set_cursor(self, distance: float) -> None:
+        if distance != self.cursor:
+            self.cursor = float(distance)
+            self.cursor_changed.emit(self.cursor)
+
+    def set_race(self, race_id: str | None) -> None:
+        if race_id != self.race:
+            self.race = race_id
+            self.race_changed.emit(race_id)
+
+    def set_range(self, lo: float, hi: float) -> None:
+        if self.x_range is None or (abs(lo - self.x_range[0]) > 1e-6 or abs(hi - self.x_range[1]) > 1e-6):
+            self.x_range = (float(lo), float(hi))
+            self.range_changed.emit(float(lo), float(hi))
+
+    def colour(self, lap_id: str) -> str:
+        """The lap's colour: the first palette colour no other selected lap holds."""
+        if lap_id not in self._colours:
+            used = set(self._colours.values())
+            free = [c for c in LAP_COLOURS if c not in used]
+            self._colours[lap_id] = free[0] if free else LAP_COLOURS[len(self._colours) % len(LAP_COLOURS)]
+        return self._colours[lap_id]
