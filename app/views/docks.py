@@ -4,6 +4,7 @@ with an objectName, and one line here (the area it opens in the first time)."""
 from PySide6.QtCore import Qt
 
 from app.views.browser import BrowserDock
+from app.views.camera_dock import CameraDock
 from app.views.jobs_panel import JobsDock
 from app.views.overlay import LapOverlayDock
 from app.views.trackmap import TrackMapDock
@@ -17,4 +18,5 @@ DOCKS = [
     (TrackMapDock, LEFT),
     (LapOverlayDock, RIGHT),
     (JobsDock, LEFT),
+    (CameraDock, BOTTOM),
 ]

@@ -175,6 +175,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.save_layout()
+        for dock in self.docks.values():  # docks with their own threads (camera preview) stop them here
+            if hasattr(dock, "shutdown"):
+                dock.shutdown()
         self.ctx.runner.cancel_all()
         self.ctx.runner.wait_all(10000)
         super().closeEvent(event)

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-pytest.importorskip("app.views.app", reason="the main window (branch gui) is not merged yet")
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent  # noqa: E402
 
@@ -12,6 +11,7 @@ from app.services.cameras import add_camera  # noqa: E402
 from app.services.capture import import_images  # noqa: E402
 from app.services.frames import LinkRequest  # noqa: E402
 from app.services.ingest import ingest_file  # noqa: E402
+from app.views.app import build_window  # noqa: E402
 from app.views.camera_widgets import distance_at  # noqa: E402
 from tests.camera.conftest import AFTER, BEFORE  # noqa: E402
 from tests.conftest import SHORT_RACE  # noqa: E402
@@ -24,8 +24,6 @@ pytestmark = pytest.mark.gui
 def window(qtbot, home, monkeypatch):
     monkeypatch.setenv("PITWALL_CAMERA_OPEN_TIMEOUT", "2")
     monkeypatch.setenv("PITWALL_CAMERA_READ_TIMEOUT", "2")
-    from app.views.app import build_window
-
     win = build_window(home)
     qtbot.addWidget(win)
     win.show()
@@ -93,6 +91,13 @@ def test_preview_and_grab_from_a_real_camera(qtbot, window, rtsp_server):
     assert job.status == "Done" and len(job.value.frames) == 1
     qtbot.waitUntil(lambda: dock.gallery.count() == 1, timeout=10000)
     assert "TopSecret99" not in dock.status.text()
+
+    # Closing the window while a preview runs stops its thread cleanly.
+    dock.preview_button.setChecked(True)
+    worker = dock.preview
+    qtbot.waitUntil(lambda: worker.isRunning(), timeout=5000)
+    window.close()
+    assert worker.isFinished()
 
 
 def test_camera_that_is_down_fails_as_a_job_and_the_window_stays_responsive(qtbot, window):
