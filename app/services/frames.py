@@ -15,11 +15,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select, update
 
 from app.errors import PitwallError
+from app.services.imagediff import read_still
 from app.sources.camera.images import encode_jpeg, thumbnail
 from app.store import Store
 from app.store.schema import Frame, Lap, Race, utcnow
@@ -130,6 +132,18 @@ def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: dat
             dest.unlink(missing_ok=True)
         raise
     return row
+
+
+def ensure_thumbnail(store: Store, frame: Frame) -> Path:
+    """The thumbnail, rebuilt from the still when missing (S3 sync carries the stills, not their thumbnails)."""
+    thumb = store.paths.absolute(frame.thumb_path)
+    original = store.paths.absolute(frame.path)
+    if not thumb.exists() and original.exists():
+        image = read_still(original)
+        tmp = thumb.with_name(thumb.name + ".part")
+        tmp.write_bytes(thumbnail(image))
+        tmp.replace(thumb)
+    return thumb
 
 
 def mark_partial(store: Store, burst_id: str) -> None:

@@ -15,7 +15,7 @@ from app.config import Settings
 from app.errors import PitwallError
 from app.services.cameras import target_for
 from app.services.capture import grab_options, grab_stills, import_images
-from app.services.frames import LinkRequest, list_frames
+from app.services.frames import LinkRequest, ensure_thumbnail, list_frames
 from app.services.imagediff import difference, read_still
 from app.sources.camera.limiter import shared_limiter
 from app.sources.camera.rtsp import PreviewStream
@@ -61,7 +61,7 @@ class GalleryItem:
 def start_gallery(runner: JobRunner, store: Store, camera_id: str | None, race_id: str | None,
                   limit: int = 200) -> Job:
     def load(progress) -> list[GalleryItem]:
-        return [GalleryItem(f, QImage(str(store.paths.absolute(f.thumb_path))))
+        return [GalleryItem(f, QImage(str(ensure_thumbnail(store, f))))
                 for f in list_frames(store, camera_id=camera_id, race_id=race_id, limit=limit)]
 
     return runner.submit("Load camera stills", load, quiet=True)
