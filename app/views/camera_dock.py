@@ -189,13 +189,19 @@ class CameraDock(QDockWidget):
         if not on:
             return
         worker = PreviewWorker(self.ctx.store, self.camera_id(), self.ctx.settings)
-        worker.frame.connect(self.live.set_image)
+        worker.frame.connect(self._show_preview_frame)
         worker.failed.connect(self._preview_failed)
         worker.finished.connect(lambda: self._stopping.discard(worker))
         self.preview = worker
-        worker.start()
         self._message(f"Connecting to {self.camera_id()}…")
-        worker.frame.connect(lambda _img: self._message(f"Live: {worker.camera}") if self.preview is worker else None)
+        worker.start()  # after every connection: the first frame must not go unseen
+
+    def _show_preview_frame(self, image) -> None:
+        if self.preview is None or self.sender() is not self.preview:
+            return  # a late frame from a preview that was stopped
+        if self.live.image is None or "Live" not in self.status.text():
+            self._message(f"Live: {self.preview.camera}")
+        self.live.set_image(image)
 
     def _preview_failed(self, message: str) -> None:
         self._message(message, error=True)
