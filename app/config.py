@@ -26,6 +26,15 @@ class Settings(BaseSettings):
         description="Let the SQL console write files, attach databases and read anywhere (off: read-only archive)",
     )
 
+    # Pit-lane cameras (RTSP) and image import; the defaults follow the ingestion service this replaces.
+    camera_open_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect, reconnects included")
+    camera_read_timeout: float = Field(default=5.0, gt=0, description="Seconds without a frame before giving up")
+    camera_reconnects: int = Field(default=2, ge=0, le=20, description="Reconnect attempts per grab")
+    camera_max_streams: int = Field(default=10, ge=1, le=256, description="Camera streams open at once")
+    camera_queue_timeout: float = Field(default=30.0, ge=0, description="Seconds to wait for a free stream slot")
+    upload_max_file_size: int = Field(default=50 * 1024 * 1024, ge=1, description="Bytes per imported image")
+    upload_max_batch_size: int = Field(default=10, ge=1, description="Images per import")
+
     # S3 / MinIO sync (PITWALL_S3_*). The secret is a SecretStr so it never shows in reprs or logs.
     s3_endpoint: str | None = Field(default=None, description="S3 endpoint URL; empty = AWS S3")
     s3_region: str = Field(default="us-east-1")

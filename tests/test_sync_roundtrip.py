@@ -88,24 +88,23 @@ def test_status_tells_local_only_synced_and_remote_only(s3_server, two_homes, tm
 
 
 def test_frames_listed_in_the_catalog_are_pushed_and_pulled(s3_server, two_homes, tmp_path):
-    """Stills come from the camera engineer's `frames` table; here it is created as that branch defines it."""
+    """Camera stills linked to a race (the real `frames` table, filled by a real import) travel with it."""
+    from app.config import load_settings
+    from app.services.capture import import_images
+    from app.services.frames import LinkRequest, ensure_thumbnail
+    from tests.camera.conftest import BEFORE
+
     a, b = two_homes
     race_id = synthetic_race(a, tmp_path, laps=1)
-    ddl = "CREATE TABLE frames (id VARCHAR(36) PRIMARY KEY, camera_id TEXT NOT NULL, path TEXT, race_id VARCHAR(36))"
-    jpg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
-    for store in (a, b):
-        with store.engine.begin() as conn:
-            conn.execute(text(ddl))
-    (a.paths.frames_dir / "pit-cam").mkdir()
-    (a.paths.frames_dir / "pit-cam" / "f1.jpg").write_bytes(jpg)
-    with a.engine.begin() as conn:
-        conn.execute(text("INSERT INTO frames VALUES ('f1', 'pit-cam', 'frames/pit-cam/f1.jpg', :r)"), {"r": race_id})
+    (item,) = import_images(a, load_settings(home=a.paths.home), [BEFORE], "pit-cam", link=LinkRequest(race_id))
+    frame = item.frame
     bucket = new_bucket(s3_server)
     push(a, target_for(s3_server, bucket, a.paths.home))
-    assert "frames/pit-cam/f1.jpg" in keys(s3_server, bucket)
+    assert f"frames/pit-cam/{frame.id}.jpg" in keys(s3_server, bucket)
 
     pull(b, target_for(s3_server, bucket, b.paths.home))
     with b.engine.connect() as conn:
         assert conn.execute(text("SELECT id, camera_id, path, race_id FROM frames")).all() == [
-            ("f1", "pit-cam", "frames/pit-cam/f1.jpg", race_id)]
-    assert (b.paths.frames_dir / "pit-cam" / "f1.jpg").read_bytes() == jpg
+            (frame.id, "pit-cam", frame.path, race_id)]
+    assert (b.paths.absolute(frame.path)).read_bytes() == BEFORE.read_bytes()
+    assert ensure_thumbnail(b, frame).is_file()  # thumbnails are not synced; the gallery rebuilds them

@@ -82,6 +82,39 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ix_sync_items_race ON sync_items(target, race_id);
     """,
+    # 4: pit-lane cameras and their stills. Camera credentials are NOT stored here (see services/cameras.py).
+    """
+    CREATE TABLE cameras (
+        id VARCHAR(64) PRIMARY KEY,
+        url TEXT NOT NULL,
+        transport VARCHAR(8) NOT NULL DEFAULT 'tcp',
+        has_credentials BOOLEAN NOT NULL DEFAULT 0,
+        meta TEXT NOT NULL DEFAULT '{}',
+        created_at DATETIME NOT NULL
+    );
+    CREATE TABLE frames (
+        id VARCHAR(36) PRIMARY KEY,
+        camera_id VARCHAR(64) NOT NULL,
+        path TEXT NOT NULL,
+        thumb_path TEXT NOT NULL,
+        captured_at DATETIME NOT NULL,
+        source VARCHAR(8) NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        sha256 VARCHAR(64) NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        race_id VARCHAR(36) REFERENCES races(id) ON DELETE SET NULL,
+        lap_id VARCHAR(36) REFERENCES laps(id) ON DELETE SET NULL,
+        session_time FLOAT,
+        burst_id VARCHAR(36),
+        burst_index INTEGER,
+        partial BOOLEAN NOT NULL DEFAULT 0,
+        created_at DATETIME NOT NULL
+    );
+    CREATE INDEX ix_frames_camera_time ON frames(camera_id, captured_at);
+    CREATE INDEX ix_frames_race_id ON frames(race_id);
+    CREATE INDEX ix_frames_sha256 ON frames(sha256);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

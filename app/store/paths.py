@@ -60,6 +60,18 @@ class DataPaths:
     def raw_file(self, race_id: str, suffix: str = ".deflate") -> Path:
         return self.raw_dir / race_id / f"raw_data{suffix}"
 
+    def frame_file(self, camera_id: str, frame_id: str, suffix: str) -> Path:
+        """A camera still as stored: original bytes for imports, JPEG for RTSP grabs."""
+        return self.frames_dir / camera_id / f"{frame_id}{suffix}"
+
+    def frame_thumb(self, camera_id: str, frame_id: str) -> Path:
+        return self.frames_dir / camera_id / f"{frame_id}.thumb.jpg"
+
+    @property
+    def camera_secrets(self) -> Path:
+        """Camera passwords, kept out of the catalog (which may be synced or exported); mode 0600."""
+        return self.home / "secrets" / "cameras.json"
+
     def relative(self, path: Path) -> str:
         """Catalog rows hold paths relative to home, so a data directory can be moved or synced."""
         return path.relative_to(self.home).as_posix()

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -83,6 +83,43 @@ class Result(Base):
     points: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str | None] = mapped_column(Text)
     best_lap_time: Mapped[float | None] = mapped_column(Float)
+
+
+class Camera(Base):
+    """A pit-lane camera. `url` never holds credentials; they live in the secrets file (services/cameras.py)."""
+
+    __tablename__ = "cameras"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    transport: Mapped[str] = mapped_column(String(8), default="tcp")
+    has_credentials: Mapped[bool] = mapped_column(Boolean, default=False)
+    meta: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Frame(Base):
+    """A still from a camera (RTSP grab or imported file), optionally linked to a race, a lap and a time."""
+
+    __tablename__ = "frames"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    camera_id: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)  # original bytes, relative to the data directory
+    thumb_path: Mapped[str] = mapped_column(Text)
+    captured_at: Mapped[datetime] = mapped_column()  # UTC, naive
+    source: Mapped[str] = mapped_column(String(8))  # rtsp | upload
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    meta: Mapped[str] = mapped_column(Text, default="{}")
+    race_id: Mapped[str | None] = mapped_column(ForeignKey("races.id", ondelete="SET NULL"))
+    lap_id: Mapped[str | None] = mapped_column(ForeignKey("laps.id", ondelete="SET NULL"))
+    session_time: Mapped[float | None] = mapped_column(Float)  # seconds since the session's time 0
+    burst_id: Mapped[str | None] = mapped_column(String(36))
+    burst_index: Mapped[int | None] = mapped_column(Integer)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)  # from a burst that stopped early
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SyncItem(Base):

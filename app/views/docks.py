@@ -4,6 +4,7 @@ with an objectName, and one line here (the area it opens in the first time)."""
 from PySide6.QtCore import Qt
 
 from app.views.browser import BrowserDock
+from app.views.camera_dock import CameraDock
 from app.views.f1_browser import F1BrowserDock
 from app.views.f1_info import SessionInfoDock
 from app.views.jobs_panel import JobsDock
@@ -25,4 +26,5 @@ DOCKS = [
     (SessionInfoDock, LEFT),
     (SqlConsoleDock, BOTTOM),
     (ReportsDock, BOTTOM),
+    (CameraDock, BOTTOM),
 ]
