@@ -1,5 +1,8 @@
 """`pitwall gui [FILE] [--screenshot PNG]`: start the window (Qt is imported only here)."""
 
+import logging
+import os
+import sys
 from pathlib import Path
 
 
@@ -14,4 +17,10 @@ def register(sub) -> None:
 def cmd_gui(args) -> int:
     from app.views.app import run_gui
 
-    return run_gui(args)
+    code = run_gui(args)
+    # Everything is saved and closed by now. Skip the interpreter's teardown: Qt objects destroyed after the
+    # extension modules they reference make duckdb print "leaked instances" noise (and older PySide6 crash).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)

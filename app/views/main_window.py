@@ -72,12 +72,12 @@ class MainWindow(QMainWindow):
             if first in self.docks and second in self.docks:
                 self.tabifyDockWidget(self.docks[first], self.docks[second])
                 self.docks[first].raise_()
-        sql = [self.docks[d] for d in ("dock_sql_console", "dock_reports") if d in self.docks]
-        if "dock_overlay" in self.docks and len(sql) == 2:  # SQL under the overlay, reports a tab behind it
-            self.splitDockWidget(self.docks["dock_overlay"], sql[0], Qt.Orientation.Vertical)
-            self.tabifyDockWidget(sql[0], sql[1])
-            sql[0].raise_()
-            self.resizeDocks([self.docks["dock_overlay"], sql[0]], [560, 420], Qt.Orientation.Vertical)
+        # The overlay keeps the full height: SQL console, reports and cameras are tabs behind it.
+        if "dock_overlay" in self.docks:
+            for name in ("dock_sql_console", "dock_reports", "dock_camera"):
+                if name in self.docks:
+                    self.tabifyDockWidget(self.docks["dock_overlay"], self.docks[name])
+            self.docks["dock_overlay"].raise_()
 
     def _restore_layout(self) -> None:
         geometry, docks = self._ui.get("geometry"), self._ui.get("dock_state")
