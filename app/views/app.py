@@ -1,6 +1,7 @@
 """`run_gui(args)`: build the application and its window; optionally open a file, screenshot it and exit."""
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def build_window(home: str | Path | None = None) -> MainWindow:
     return MainWindow(ctx)
 
 
+def has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_gui(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     path = args.file or (DEMO_FILE if getattr(args, "demo", False) else None)
@@ -38,6 +45,11 @@ def run_gui(args) -> int:
         raise PitwallError(f"No such file: {path}")
     if args.screenshot and path is None:
         raise PitwallError("--screenshot needs a FILE or --demo")
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a screenshot needs no screen
+    elif not has_display():
+        raise PitwallError("No screen to show the window on (no DISPLAY or WAYLAND_DISPLAY). Run it in a desktop "
+                           "session, under `xvfb-run`, or render a picture with --screenshot out.png.")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pitwall")
     apply_theme(app)

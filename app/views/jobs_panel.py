@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,20 +20,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.context import AppContext
+from app.views.table_model import Index, ListTableModel
 from app.views.theme import ERROR, MUTED, OK, WARN
 from app.workers.runner import Job
 
-Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {"Done": OK, "Failed": ERROR, "Running": WARN, "Queued": MUTED, "Cancelled": MUTED}
 PROGRESS_COL = 2
 
 
-class JobModel(QAbstractTableModel):
+class JobModel(ListTableModel):
     HEADERS = ("Job", "Status", "Progress", "Message")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.jobs: list[Job] = []
+
+    def rows(self) -> list:
+        return self.jobs
 
     def add(self, job: Job) -> None:
         if job in self.jobs:
@@ -49,16 +52,8 @@ class JobModel(QAbstractTableModel):
             row = self.jobs.index(job)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.jobs)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         job = self.jobs[index.row()]

@@ -3,16 +3,16 @@
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.domain.models import LapFlag
 from app.services.f1 import lap_bests
 from app.services.laps import format_lap_time
 from app.store.schema import Lap, Race
+from app.views.table_model import Index, ListTableModel
 from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS, SYNC_COLOURS
 
-Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's race / lap id
 PURPLE = "#b388ff"  # session best, as on a timing screen
 GREEN = "#66bb6a"  # a driver's own best
@@ -37,7 +37,7 @@ def dot(colour: str) -> QIcon:
     return _dots[colour]
 
 
-class RaceModel(QAbstractTableModel):
+class RaceModel(ListTableModel):
     HEADERS = ("Race", "Track", "Laps", "Status", "Sync")
     SYNC_COL = 4
 
@@ -54,6 +54,9 @@ class RaceModel(QAbstractTableModel):
         self.races, self.lap_counts = races, lap_counts
         self.sync, self.sync_where = sync or {}, sync_where
         self.endResetModel()
+
+    def rows(self) -> list:
+        return self.races
 
     def sync_state(self, race: Race) -> tuple[str, str | None] | None:
         """(state, reason) for a Ready race when S3 is configured, else None."""
@@ -84,16 +87,8 @@ class RaceModel(QAbstractTableModel):
     def row_of(self, race_id: str) -> int:
         return next((i for i, r in enumerate(self.races) if r.id == race_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.races)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         race = self.races[index.row()]
@@ -118,7 +113,7 @@ def is_full_valid(lap: Lap) -> bool:
     return lap.lap_time is not None and not lap.flag_list
 
 
-class LapModel(QAbstractTableModel):
+class LapModel(ListTableModel):
     """A race's laps. F1 sessions (laps with drivers) add Driver and Tyre columns and timing-screen colours:
     purple for the session best, green for a driver's own best. Every column sorts."""
 
@@ -142,6 +137,12 @@ class LapModel(QAbstractTableModel):
     def is_f1(self) -> bool:
         return self.keys is self.F1_KEYS
 
+    def rows(self) -> list:
+        return self.laps
+
+    def headers(self) -> tuple[str, ...]:
+        return self.F1_HEADERS if self.is_f1 else self.HEADERS
+
     def set_laps(self, laps: list[Lap]) -> None:
         self.beginResetModel()
         self.laps = list(laps)
@@ -159,16 +160,8 @@ class LapModel(QAbstractTableModel):
     def fastest_full(self, count: int) -> list[Lap]:
         return sorted((lap for lap in self.laps if is_full_valid(lap)), key=lambda lap: lap.lap_time)[:count]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.laps)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.keys)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.F1_HEADERS if self.is_f1 else self.HEADERS)[section]
-        return None
 
     # ---- sorting (the rows are the list itself, so views that map rows to laps stay right)
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
