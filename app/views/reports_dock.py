@@ -12,14 +12,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.errors import Cancelled, PitwallError
 from app.services.analytics import DeviceSource, open_archive, run_report
 from app.services.laps import format_lap_time
 from app.views.context import AppContext
+from app.views.dock_body import dock_body
 from app.views.sql_console import MAX_COLUMN_WIDTH, Outcome
 from app.views.sql_model import ResultTableModel
 from app.views.theme import ERROR, MUTED
@@ -78,17 +77,7 @@ class ReportsDock(QDockWidget):
         bar.addWidget(self.source, 1)
         bar.addWidget(self.browse)
         bar.addWidget(self.refresh_button)
-        status = QHBoxLayout()
-        status.setContentsMargins(8, 2, 8, 3)
-        status.addWidget(self.status, 1)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(status)
-        self.setWidget(body)
+        self.setWidget(dock_body(bar, self.table, self.status))
         ctx.runner.job_added.connect(self._watch)
         ctx.state.devices_changed.connect(self._devices_changed)
         self._update_source()

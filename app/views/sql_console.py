@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.errors import Cancelled, PitwallError
 from app.services.analytics import DeviceSource, QueryResult, export_result
 from app.services.analytics.session import ConsoleSession
 from app.views.context import AppContext
+from app.views.dock_body import dock_body
 from app.views.sql_editor import SqlEditor
 from app.views.sql_library import SqlLibrary
 from app.views.sql_model import ResultTableModel
@@ -141,17 +140,7 @@ class SqlConsoleDock(QDockWidget):
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         main.setSizes([230, 1000])
-        status = QHBoxLayout()
-        status.setContentsMargins(8, 2, 8, 3)
-        status.addWidget(self.status, 1)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(main, 1)
-        layout.addLayout(status)
-        self.setWidget(body)
+        self.setWidget(dock_body(bar, main, self.status))
 
     # ---- running
     @property
