@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PITWALL_", extra="ignore")
 
     home: Path = Field(default_factory=default_home, description="Data directory; everything is written here")
-    f1_recorded: Path | None = Field(default=None, description="Folder of recorded FastF1 responses (offline)")
+    f1_recorded: Path | None = Field(default=None, description="Recorded FastF1 responses, folder or .tar.xz")
     f1_cache: Path | None = Field(default=None, description="FastF1's own cache (default: <home>/fastf1-cache)")
     f1_frame_skip: int = Field(default=1, ge=1, le=100, description="Keep every Nth F1 telemetry sample (1 = all)")
     worker_threads: int = Field(default=2, ge=1, le=64)

@@ -11,7 +11,7 @@ from app.config import load_settings
 from app.services.f1 import F1OpenResult, open_session
 from app.store import Store
 
-ARCHIVE = Path(__file__).resolve().parent / "data" / "f1" / "recorded.tar.xz"
+ARCHIVE = Path(__file__).resolve().parent.parent / "resources" / "demo" / "f1-recorded.tar.xz"
 
 # The sessions in the recording, and their lap counts as documented with the recording.
 SESSIONS = {

@@ -52,3 +52,19 @@ def test_load_errors_are_one_line(capsys, f1_loaded, home, monkeypatch):
     rc = main(["f1", "load", "2019", "Monza", "Q", "--drivers", "XXX",
                "--f1-recorded", str(f1_loaded.settings.f1_recorded)])
     assert rc == 1 and "No laps for driver(s) XXX" in capsys.readouterr().err
+
+
+def test_the_bundled_archive_is_a_recording_too(capsys, home):
+    """`--f1-recorded` takes the .tar.xz the demo ships, unpacked once under the data directory."""
+    from tests.f1_support import ARCHIVE
+
+    data = run_json(capsys, "f1", "schedule", "2019", "--json", "--f1-recorded", str(ARCHIVE))
+    assert any(e["name"] == "Italian Grand Prix" for e in data["events"])
+    assert list((home / "fastf1-cache" / "recorded").glob("*/.complete")), "unpacked under the data directory"
+
+
+def test_a_broken_archive_is_a_clear_error(capsys, home, tmp_path):
+    broken = tmp_path / "rec.tar.xz"
+    broken.write_bytes(b"\xfd7zXZ\x00 not really")
+    assert main(["f1", "schedule", "2019", "--f1-recorded", str(broken)]) == 1
+    assert "Cannot unpack the recorded FastF1 responses rec.tar.xz" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from app.errors import PitwallError
 from app.services.sync.saved import with_saved
 from app.store import Store
 from app.views.context import AppContext
-from app.views.main_window import DEMO_FILE, MainWindow
+from app.views.main_window import DEMO_F1_RECORDING, DEMO_FILE, MainWindow
 from app.views.state import SharedState
 from app.views.theme import apply_theme
 from app.workers.runner import Job, JobRunner
@@ -50,6 +50,9 @@ def run_gui(args) -> int:
     elif not has_display():
         raise PitwallError("No screen to show the window on (no DISPLAY or WAYLAND_DISPLAY). Run it in a desktop "
                            "session, under `xvfb-run`, or render a picture with --screenshot out.png.")
+    if getattr(args, "demo", False) and DEMO_F1_RECORDING.is_file():
+        # The demo works with no network: the F1 browser replays the bundled recording unless told otherwise.
+        os.environ.setdefault("PITWALL_F1_RECORDED", str(DEMO_F1_RECORDING))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pitwall")
     apply_theme(app)

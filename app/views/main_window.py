@@ -19,7 +19,9 @@ from app.workers.ingest import start_ingest
 from app.workers.runner import Job
 
 log = logging.getLogger(__name__)
-DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "resources" / "demo" / "montreal_4laps.ams2"
+DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "demo"
+DEMO_FILE = DEMO_DIR / "montreal_4laps.ams2"
+DEMO_F1_RECORDING = DEMO_DIR / "f1-recorded.tar.xz"  # recorded FastF1 responses: F1 sessions with no network
 RACE_FILTER = "AMS2 race files (*.ams2);;All files (*)"
 
 

@@ -9,6 +9,7 @@ PitwallError messages.
 import hashlib
 import logging
 import shutil
+import tarfile
 import threading
 import warnings
 from collections.abc import Iterator
@@ -72,6 +73,8 @@ def recorded_layout(recorded: Path) -> tuple[Path, Path | None]:
     Accepted: DIR/http/*.json (+ DIR/stage2_seed/), or DIR/*.json directly.
     """
     recorded = Path(recorded)
+    if recorded.is_file():
+        raise PitwallError(f"Recorded FastF1 responses must be a folder or a .tar/.tar.gz/.tar.xz archive: {recorded}")
     if not recorded.is_dir():
         raise PitwallError(f"Recorded FastF1 folder not found: {recorded}")
     http = recorded / "http" if (recorded / "http").is_dir() else recorded
@@ -87,6 +90,8 @@ def _snapshot(cfg: F1Config) -> tuple[Path, Path]:
     Returns (FastF1 cache dir to use, responses folder). The copy is keyed by the folder's path and file
     list, so editing the recording gives a fresh copy.
     """
+    if _is_archive(cfg.recorded):
+        return _snapshot_archive(cfg)
     http, seed = recorded_layout(cfg.recorded)
     files = sorted((p.name, p.stat().st_size) for p in http.glob("*.json"))
     key = hashlib.sha256(repr((str(Path(cfg.recorded).resolve()), files)).encode()).hexdigest()[:16]
@@ -100,6 +105,36 @@ def _snapshot(cfg: F1Config) -> tuple[Path, Path]:
             shutil.copytree(seed, base / "fastf1", dirs_exist_ok=True)
         done.touch()
     return base / "fastf1", base / "http"
+
+
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz")
+
+
+def _is_archive(path: Path) -> bool:
+    return Path(path).is_file() and Path(path).name.endswith(ARCHIVE_SUFFIXES)
+
+
+def _snapshot_archive(cfg: F1Config) -> tuple[Path, Path]:
+    """A recording shipped as one archive (the bundled demo): unpack it once under FastF1's cache dir."""
+    archive = Path(cfg.recorded)
+    stat = archive.stat()
+    key = hashlib.sha256(repr((str(archive.resolve()), stat.st_size, stat.st_mtime_ns)).encode()).hexdigest()[:16]
+    base = cfg.cache_dir / "recorded" / key
+    if not (base / ".complete").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        try:
+            with tarfile.open(archive) as tar:
+                tar.extractall(base / "source", filter="data")  # "data": no paths outside, no devices
+        except (tarfile.TarError, OSError) as exc:
+            shutil.rmtree(base, ignore_errors=True)
+            raise PitwallError(f"Cannot unpack the recorded FastF1 responses {archive.name}: {exc}") from exc
+        http, seed = recorded_layout(base / "source")
+        (base / "fastf1").mkdir(parents=True, exist_ok=True)
+        if seed is not None:
+            shutil.copytree(seed, base / "fastf1", dirs_exist_ok=True)
+        (base / ".complete").touch()
+    http, _ = recorded_layout(base / "source")
+    return base / "fastf1", http
 
 
 def _configure(cfg: F1Config) -> None:
