@@ -24,7 +24,7 @@ DOCKS = [
     (JobsDock, LEFT),
     (F1BrowserDock, LEFT),
     (SessionInfoDock, LEFT),
-    (SqlConsoleDock, BOTTOM),
-    (ReportsDock, BOTTOM),
-    (CameraDock, BOTTOM),
+    (SqlConsoleDock, RIGHT),
+    (ReportsDock, RIGHT),
+    (CameraDock, RIGHT),
 ]

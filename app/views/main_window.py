@@ -43,10 +43,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         for dock_cls, area in DOCKS:
             self.add_dock(dock_cls(ctx), area)
-        self._default_layout()
         self._ui = load_ui_state(ctx.store.paths.gui_state)
         self.recent: list[str] = list(self._ui.get("recent", []))
-        self._restore_layout()
+        self._layout_pending = True  # laid out on first show: tabifying before it leaves stray tab bars on screen
         self._update_recent_menu()
         ctx.runner.job_added.connect(self._watch_job)
 
@@ -61,6 +60,13 @@ class MainWindow(QMainWindow):
 
     def dock(self, object_name: str) -> QDockWidget:
         return self.docks[object_name]
+
+    def showEvent(self, event) -> None:
+        if self._layout_pending:
+            self._layout_pending = False
+            self._default_layout()
+            self._restore_layout()
+        super().showEvent(event)
 
     def _default_layout(self) -> None:
         """First start: a left column (browser, map, jobs) beside the lap overlay."""
