@@ -58,11 +58,11 @@ def cmd_ingest(args) -> int:
 def cmd_races(args) -> int:
     store = open_store(args)
     races = store.races()
-    counts = {r.id: len(store.laps(r.id)) for r in races}
+    counts = store.lap_counts()
     if args.json:
-        print_json([race_dict(r, counts[r.id]) for r in races])
+        print_json([race_dict(r, counts.get(r.id, 0)) for r in races])
     else:
-        rows = [[r.id, r.source, r.status, r.track, r.name, counts[r.id], r.error or ""] for r in races]
+        rows = [[r.id, r.source, r.status, r.track, r.name, counts.get(r.id, 0), r.error or ""] for r in races]
         print(table(rows, ["race id", "source", "status", "track", "name", "laps", "error"]))
     return 0
 

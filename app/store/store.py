@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.domain.models import Channels, LapData, RaceStatus, SessionData
@@ -48,6 +48,11 @@ class Store:
     def races(self) -> list[Race]:
         with self.session() as s:
             return list(s.scalars(select(Race).order_by(Race.created_at.desc())))
+
+    def lap_counts(self) -> dict[str, int]:
+        """Laps per race, in one query (the browsers show it for every race)."""
+        with self.session() as s:
+            return dict(s.execute(select(Lap.race_id, func.count()).group_by(Lap.race_id)).all())
 
     def race(self, race_id: str) -> Race | None:
         with self.session() as s:

@@ -59,13 +59,15 @@ class BrowserDock(QDockWidget):
         ctx.state.selection_changed.connect(self._show_selection)
         ctx.runner.job_added.connect(self._watch)
         self.refresh()
+        if ctx.state.race is None and self.races.races:  # start where the user left off: the newest race
+            ctx.state.set_race(self.races.races[0].id)
 
     # ---- catalog → models
     def refresh(self) -> None:
         """Re-read the catalog (a few small SQLite queries, well under a millisecond each; no network)."""
         store = self.ctx.store
         races = store.races()
-        counts = {r.id: len(store.laps(r.id)) for r in races}
+        counts = store.lap_counts()
         settings = self.ctx.settings
         target = sync_target_id(settings)
         sync = race_states(store, target) if target else {}
