@@ -58,9 +58,9 @@ def run_gui(args) -> int:
     apply_theme(app)
     window = build_window(getattr(args, "home", None))
     exit_code = [0]
+    window.show()  # lays the docks out and restores the saved layout
     if args.screenshot:
         window.resize(1600, 1000)  # a fixed size, so screenshots compare across runs
-    window.show()
     if path is not None:
         job = window.open_file(Path(path))
         if args.screenshot:

@@ -145,11 +145,21 @@ class LapOverlayDock(QDockWidget):
                 grid = distance_grid([ch, reference.channels], step=2.0)
                 d, delta = delta_time(ch, reference.channels, grid)
                 self._curve(DELTA, d, delta, pen)
+        self._fit_rows(traces)
         if traces:
             hi = max(float(t.channels["distance"].max()) for t in traces)
             lo = min(float(t.channels["distance"].min()) for t in traces)
             self.plots["speed"].setXRange(lo, hi, padding=0.01)
         self._show_cursor(state.cursor)
+
+    def _fit_rows(self, traces: list[LapTrace]) -> None:
+        """A channel none of the laps has (F1 cars send no steering) gives its height to the others."""
+        layout = self.glw.ci.layout
+        for row, (key, _label, _unit, stretch) in enumerate(CHANNEL_PLOTS, start=1):
+            shown = not traces or any(key in t.channels for t in traces)
+            self.plots[key].setVisible(shown)
+            layout.setRowStretchFactor(row, int(stretch * 10) if shown else 0)
+            layout.setRowMaximumHeight(row, 100_000 if shown else 0)
 
     def _curve(self, key: str, x: np.ndarray, y: np.ndarray, pen) -> pg.PlotDataItem:
         item = pg.PlotDataItem(x, np.asarray(y, dtype=np.float64), pen=pen)
