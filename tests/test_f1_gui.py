@@ -93,6 +93,9 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
         selection.select(laps.index(laps.laps.index(lap), 0), flags)
     overlay = window.dock("dock_overlay")
     qtbot.waitUntil(lambda: len(overlay.plots["speed"].listDataItems()) == 2, timeout=10000)
+    # F1 cars send no steering: that plot steps aside, the ones with data stay.
+    assert not overlay.plots["steering"].isVisible()
+    assert overlay.plots["speed"].isVisible() and overlay.plots["rpm"].isVisible()
     pens = {c.opts["pen"].color().name().lower() for c in overlay.plots["speed"].listDataItems()}
     assert pens == {ver.team_color.lower(), lec.team_color.lower()} == {"#3671c6", "#e80020"}
     assert ctx.state.reference == min((ver, lec), key=lambda lap: lap.lap_time).id  # the faster of the two

@@ -81,6 +81,7 @@ def test_open_compare_two_laps_and_follow_the_cursor(qtbot, window):
     overlay = window.dock("dock_overlay")
     keys = [k for k, *_ in CHANNEL_PLOTS] + [DELTA]
     qtbot.waitUntil(lambda: all(len(overlay.plots[k].listDataItems()) == 2 for k in keys), timeout=10000)
+    assert all(overlay.plots[k].isVisible() for k in keys), "AMS2 laps have every channel"
     colours = {c.opts["pen"].color().name() for c in overlay.plots["speed"].listDataItems()}
     assert colours == {state.colour(fastest.id), state.colour(second.id)} and len(colours) == 2
 
