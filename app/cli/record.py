@@ -4,15 +4,17 @@ import sys
 import time
 from pathlib import Path
 
-from app.cli.common import open_store, print_json
+from app.cli.common import open_store, print_json, settings_from
 from app.services.ingest import ingest_file
 from app.services.laps import lap_dict, race_dict
 from app.sources.ams2.live import DEFAULT_PORT, record
+from app.store.paths import DataPaths
 
 
 def register(sub) -> None:
     p = sub.add_parser("record", help="record live AMS2 UDP telemetry into a race file (Ctrl+C stops)")
-    p.add_argument("-o", "--output", type=Path, help="race file to write (default: a timestamped file)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="race file to write (default: recordings/ams2-DATE-TIME.ams2 in the data directory)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--seconds", type=float, help="stop after this long")
@@ -23,7 +25,8 @@ def register(sub) -> None:
 
 
 def cmd_record(args) -> int:
-    output = args.output or Path(f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2")
+    recordings = DataPaths(settings_from(args).home).recordings_dir
+    output = args.output or recordings / f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2"
     deadline = time.monotonic() + args.seconds if args.seconds else None
 
     def keep_going(stats) -> bool:

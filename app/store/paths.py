@@ -25,6 +25,10 @@ class DataPaths:
         return self.home / "frames"
 
     @property
+    def recordings_dir(self) -> Path:
+        return self.home / "recordings"
+
+    @property
     def fastf1_cache(self) -> Path:
         return self.home / "fastf1-cache"
 

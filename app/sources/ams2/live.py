@@ -46,8 +46,9 @@ def record(
         sock.close()
         raise PitwallError(f"Cannot listen on UDP port {port}: {exc.strerror or exc}") from None
     sock.settimeout(0.25)
+    port = sock.getsockname()[1]  # the real one when 0 asked the system to pick
     if on_ready:
-        on_ready(sock.getsockname()[1])
+        on_ready(port)
     stats = RecordStats()
     packer = zlib.compressobj(6)
     chunks: list[bytes] = []
