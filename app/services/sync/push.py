@@ -107,6 +107,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     """Push the given races (default: every Ready race). Raises SyncError when nothing could be done."""
     client = target.client()
     check_bucket(target, client)
+    putter = target.putter()
     ready = [r.id for r in store.races() if r.status == RaceStatus.READY]
     if race_ids:
         missing = [r for r in race_ids if r not in ready]
@@ -126,7 +127,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
         if item.key in maybe_remote and remote_sha256(client, target, item.key) == item.sha256:
             on_bytes(item.size)
             return "present"
-        upload(client, target, store.paths.home, item, on_bytes)
+        upload(client, target, store.paths.home, item, on_bytes, putter)
         return "uploaded"
 
     def record(outcomes: list[pool.Outcome]) -> None:
@@ -135,7 +136,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     result = pool.run(todo, send, target, "uploading", totals, progress, record, on_item)
     _collect(report, result)
     if not (result.cancelled or result.stopped):
-        _push_manifests(store, target, client, per_race, report, totals, progress, on_item)
+        _push_manifests(store, target, client, per_race, report, totals, progress, on_item, putter)
     report.bytes_total, report.bytes_done, report.items_total = totals.bytes_total, totals.bytes_done, \
         totals.items_total
     if result.stopped:
@@ -162,9 +163,9 @@ def _collect(report: PushReport, result: pool.RunResult) -> None:
 
 
 def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, list[Item]], report: PushReport,
-                    totals: pool.Totals, progress: Progress, on_item) -> None:
+                    totals: pool.Totals, progress: Progress, on_item, putter=None) -> None:
     """A race's manifest goes up only when every file it lists is confirmed in the bucket."""
-    known = state.rows(store, target.id)
+    known = state.rows(store, target.id, kind="manifest")
     todo: list[Item] = []
     for race_id, items in per_race.items():
         if any(i.key in report.failed for i in items):
@@ -182,7 +183,7 @@ def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, 
     state.mark(store, target.id, todo, state.UPLOADING)
 
     def send(item: Item, on_bytes) -> str:
-        upload(client, target, store.paths.home, item, on_bytes)
+        upload(client, target, store.paths.home, item, on_bytes, putter)
         return "uploaded"
 
     def record(outcomes: list[pool.Outcome]) -> None:
