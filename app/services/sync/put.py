@@ -42,6 +42,7 @@ from botocore.exceptions import (
 
 RETRY_CODES = {"SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "InternalError", "ServiceUnavailable",
                "Throttling", "ThrottlingException"}
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _XML_FIELD = re.compile(r"<(Code|Message)>(.*?)</\1>", re.DOTALL)
 
 
@@ -91,18 +92,13 @@ class Putter:
             self._keys = {day: key}
         return key
 
-    def _headers(self, path: str, size: int, sha256_hex: str, content_type: str,
-                 metadata: dict[str, str]) -> dict[str, str]:
+    def _headers(self, method: str, path: str, payload_sha256: str, extra: dict[str, str]) -> dict[str, str]:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         day = stamp[:8]
-        headers = {"host": self.host_header, "content-length": str(size), "content-type": content_type,
-                   "x-amz-content-sha256": sha256_hex, "x-amz-date": stamp,
-                   "x-amz-checksum-sha256": base64.b64encode(bytes.fromhex(sha256_hex)).decode()}
-        for name, value in metadata.items():
-            headers[f"x-amz-meta-{name.lower()}"] = str(value)
+        headers = {"host": self.host_header, "x-amz-content-sha256": payload_sha256, "x-amz-date": stamp, **extra}
         names = sorted(headers)
-        canonical = "\n".join(["PUT", path, "", "".join(f"{k}:{' '.join(headers[k].split())}\n" for k in names),
-                               ";".join(names), sha256_hex])
+        canonical = "\n".join([method, path, "", "".join(f"{k}:{' '.join(headers[k].split())}\n" for k in names),
+                               ";".join(names), payload_sha256])
         scope = f"{day}/{self.region}/s3/aws4_request"
         to_sign = "\n".join(["AWS4-HMAC-SHA256", stamp, scope, hashlib.sha256(canonical.encode()).hexdigest()])
         signature = hmac.new(self._signing_key(day), to_sign.encode(), hashlib.sha256).hexdigest()
@@ -133,11 +129,22 @@ class Putter:
     def put(self, key: str, body: bytes, sha256_hex: str, content_type: str = "application/octet-stream",
             metadata: dict[str, str] | None = None) -> None:
         """PUT `body` under `key` (full key in the bucket). Raises botocore exceptions like boto3 would."""
-        path = self.base + "/" + quote(key, safe="/~")
+        extra = {"content-length": str(len(body)), "content-type": content_type,
+                 "x-amz-checksum-sha256": base64.b64encode(bytes.fromhex(sha256_hex)).decode()}
+        for name, value in (metadata or {}).items():
+            extra[f"x-amz-meta-{name.lower()}"] = str(value)
+        self._call("PUT", self.base + "/" + quote(key, safe="/~"), body, sha256_hex, extra, "PutObject")
+
+    def head_bucket(self) -> None:
+        """HEAD the bucket: returns when it exists and the keys may use it; ClientError 403/404 otherwise."""
+        self._call("HEAD", self.base or "/", b"", EMPTY_SHA256, {}, "HeadBucket")
+
+    def _call(self, method: str, path: str, body: bytes, payload_sha256: str, extra: dict[str, str],
+              operation: str) -> None:
         for attempt in range(1, self.max_attempts + 1):
             last = attempt == self.max_attempts
             try:
-                status, code, message = self._send(path, body, sha256_hex, content_type, metadata or {})
+                status, code, message = self._send(method, path, body, payload_sha256, extra)
             except (OSError, http.client.HTTPException) as exc:
                 error = self._transport_error(exc)
                 self._drop_connection()
@@ -149,22 +156,22 @@ class Putter:
                 retry = status >= 500 or status == 429 or code in RETRY_CODES
                 if last or not retry:
                     raise ClientError({"Error": {"Code": code or str(status), "Message": message},
-                                       "ResponseMetadata": {"HTTPStatusCode": status}}, "PutObject")
+                                       "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
             time.sleep(random.random() * min(20.0, 0.05 * 2 ** attempt))  # jittered exponential backoff
 
-    def _send(self, path: str, body: bytes, sha256_hex: str, content_type: str,
-              metadata: dict[str, str]) -> tuple[int, str, str]:
+    def _send(self, method: str, path: str, body: bytes, payload_sha256: str,
+              extra: dict[str, str]) -> tuple[int, str, str]:
         conn = self._connection()
         if conn.sock is None:
-            response = self._exchange(conn, path, body, sha256_hex, content_type, metadata)
+            response = self._exchange(conn, method, path, body, payload_sha256, extra)
         else:
             try:
-                response = self._exchange(conn, path, body, sha256_hex, content_type, metadata)
+                response = self._exchange(conn, method, path, body, payload_sha256, extra)
             except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
                 # The server closed the idle keep-alive connection: one fresh try, not counted as an attempt.
                 self._drop_connection()
                 conn = self._connection()
-                response = self._exchange(conn, path, body, sha256_hex, content_type, metadata)
+                response = self._exchange(conn, method, path, body, payload_sha256, extra)
         data = response.read()
         if response.will_close:
             self._drop_connection()
@@ -173,15 +180,14 @@ class Putter:
         fields = dict(_XML_FIELD.findall(data.decode("utf-8", "replace")))
         return response.status, fields.get("Code", ""), fields.get("Message", response.reason or "")
 
-    def _exchange(self, conn: http.client.HTTPConnection, path: str, body: bytes, sha256_hex: str,
-                  content_type: str, metadata: dict[str, str]) -> http.client.HTTPResponse:
+    def _exchange(self, conn: http.client.HTTPConnection, method: str, path: str, body: bytes,
+                  payload_sha256: str, extra: dict[str, str]) -> http.client.HTTPResponse:
         if conn.sock is None:
             self._local.connecting = True
             conn.connect()
             self._local.connecting = False
         conn.sock.settimeout(self.read_timeout)
-        conn.request("PUT", path, body=body, headers=self._headers(path, len(body), sha256_hex, content_type,
-                                                                   metadata))
+        conn.request(method, path, body=body or None, headers=self._headers(method, path, payload_sha256, extra))
         return conn.getresponse()
 
     def _transport_error(self, exc: BaseException) -> Exception:
