@@ -82,6 +82,16 @@ class S3Target:
         )
 
 
+    def putter(self):
+        """The lean PUT for small objects (see put.py), or None where boto3 must do it (no keys, a proxy)."""
+        from app.services.sync.put import Putter
+
+        if not (self.access_key and self.secret_key) or not Putter.usable(self.endpoint):
+            return None
+        return Putter(self.endpoint, self.bucket, self.access_key, self.secret_key.get_secret_value(), self.region,
+                      path_style=self.path_style, max_attempts=self.max_attempts)
+
+
 def target_id(endpoint: str | None, bucket: str, prefix: str) -> str:
     return f"{endpoint or 'aws'}|{bucket}|{normalise_prefix(prefix)}"
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from app.errors import Cancelled, Progress
@@ -68,11 +69,25 @@ def run(items: list[Item], work: Callable[[Item, Callable[[int], None]], str], t
     batch: list[Outcome] = []
     last_flush = time.monotonic()
     with ThreadPoolExecutor(max_workers=target.concurrency, thread_name_prefix="s3") as pool:
-        futures = {pool.submit(task, item): item for item in items}
-        pending = set(futures)
+        # Finished futures arrive on a queue (not `wait()` over every pending future, which costs O(pending)
+        # per wake-up and competes with the upload threads for the GIL).
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        futures = {}
+        for item in items:
+            fut = pool.submit(task, item)
+            futures[fut] = item
+            fut.add_done_callback(done.put)
+        pending = len(futures)
         try:
             while pending:
-                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                finished = []
+                try:
+                    finished.append(done.get(timeout=0.1))
+                    while True:
+                        finished.append(done.get_nowait())
+                except queue.Empty:
+                    pass
+                pending -= len(finished)
                 for fut in finished:
                     outcome = finish(futures[fut], fut)
                     batch.append(outcome)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +106,16 @@ def plan(store: Store, target: S3Target, race_ids: list[str]) -> tuple[dict[str,
 def push(store: Store, target: S3Target, race_ids: list[str] | None = None, progress: Progress = no_progress,
          on_item: Callable[[int, int], None] | None = None) -> PushReport:
     """Push the given races (default: every Ready race). Raises SyncError when nothing could be done."""
-    client = target.client()
-    check_bucket(target, client)
+    putter = target.putter()
+    if putter is None:
+        client = target.client()
+        check_bucket(target, client)
+    else:  # the lean client answers the bucket check; boto3 is built only if something needs it
+        client = _LazyClient(target)
+        try:
+            putter.head_bucket()
+        except (ClientError, BotoCoreError) as exc:
+            raise explain(exc, target, "opening the bucket") from None
     ready = [r.id for r in store.races() if r.status == RaceStatus.READY]
     if race_ids:
         missing = [r for r in race_ids if r not in ready]
@@ -116,7 +125,9 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     per_race, todo, confirmed = plan(store, target, ready)
     known = state.rows(store, target.id)
     maybe_remote = {i.key for i in todo if i.key in known}  # a crash may have sent these already
-    _abort_stale_uploads(client, target, {i.key for i in todo})
+    # Only a key tried before (it has a row: marked uploading before any byte is sent) can have an unfinished
+    # multipart upload.
+    _abort_stale_uploads(client, target, maybe_remote)
 
     report = PushReport(already=confirmed)
     totals = pool.Totals(bytes_total=sum(i.size for i in todo), items_total=len(todo) + len(ready))
@@ -126,7 +137,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
         if item.key in maybe_remote and remote_sha256(client, target, item.key) == item.sha256:
             on_bytes(item.size)
             return "present"
-        upload(client, target, store.paths.home, item, on_bytes)
+        upload(client, target, store.paths.home, item, on_bytes, putter)
         return "uploaded"
 
     def record(outcomes: list[pool.Outcome]) -> None:
@@ -135,7 +146,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     result = pool.run(todo, send, target, "uploading", totals, progress, record, on_item)
     _collect(report, result)
     if not (result.cancelled or result.stopped):
-        _push_manifests(store, target, client, per_race, report, totals, progress, on_item)
+        _push_manifests(store, target, client, per_race, report, totals, progress, on_item, putter)
     report.bytes_total, report.bytes_done, report.items_total = totals.bytes_total, totals.bytes_done, \
         totals.items_total
     if result.stopped:
@@ -162,9 +173,9 @@ def _collect(report: PushReport, result: pool.RunResult) -> None:
 
 
 def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, list[Item]], report: PushReport,
-                    totals: pool.Totals, progress: Progress, on_item) -> None:
+                    totals: pool.Totals, progress: Progress, on_item, putter=None) -> None:
     """A race's manifest goes up only when every file it lists is confirmed in the bucket."""
-    known = state.rows(store, target.id)
+    known = state.rows(store, target.id, kind="manifest")
     todo: list[Item] = []
     for race_id, items in per_race.items():
         if any(i.key in report.failed for i in items):
@@ -182,7 +193,7 @@ def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, 
     state.mark(store, target.id, todo, state.UPLOADING)
 
     def send(item: Item, on_bytes) -> str:
-        upload(client, target, store.paths.home, item, on_bytes)
+        upload(client, target, store.paths.home, item, on_bytes, putter)
         return "uploaded"
 
     def record(outcomes: list[pool.Outcome]) -> None:
@@ -191,6 +202,19 @@ def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, 
     result = pool.run(todo, send, target, "uploading", totals, progress, record, on_item)
     _collect(report, result)
     report.races += [i.race_id for i, o, _ in result.outcomes if o == "uploaded"]
+
+
+class _LazyClient:
+    """A boto3 client created on first use (creating one costs ~0.1 s of CPU, loading botocore's models)."""
+
+    def __init__(self, target: S3Target) -> None:
+        self._target, self._client, self._lock = target, None, threading.Lock()
+
+    def __getattr__(self, name: str):
+        with self._lock:
+            if self._client is None:
+                self._client = self._target.client()
+        return getattr(self._client, name)
 
 
 def _abort_stale_uploads(client, target: S3Target, keys: set[str]) -> None:

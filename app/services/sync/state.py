@@ -46,9 +46,15 @@ class Item:
     data: bytes | None = None  # manifests are built in memory
 
 
-def rows(store: Store, target_id: str) -> dict[str, SyncItem]:
-    with store.session() as s:
-        return {r.object_key: r for r in s.scalars(select(SyncItem).where(SyncItem.target == target_id))}
+def rows(store: Store, target_id: str, kind: str | None = None):
+    """object_key -> row (kind, state, sha256, size, mtime_ns, error) of one target, optionally of one kind.
+    Plain rows, not ORM objects: a push reads thousands of them."""
+    query = select(SyncItem.object_key, SyncItem.kind, SyncItem.state, SyncItem.sha256, SyncItem.size,
+                   SyncItem.mtime_ns, SyncItem.error).where(SyncItem.target == target_id)
+    if kind is not None:
+        query = query.where(SyncItem.kind == kind)
+    with store.engine.connect() as conn:
+        return {r.object_key: r for r in conn.execute(query)}
 
 
 def mark(store: Store, target_id: str, items: Iterable[Item], state: str, error: str | None = None) -> None:

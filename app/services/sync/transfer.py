@@ -39,11 +39,12 @@ def remote_sha256(client, target: S3Target, key: str) -> str | None:
     return head.get("Metadata", {}).get(META_SHA)
 
 
-def upload(client, target: S3Target, home: Path, item: Item, on_bytes: OnBytes) -> None:
+def upload(client, target: S3Target, home: Path, item: Item, on_bytes: OnBytes, putter=None) -> None:
     """PUT one item. Small ones in one request with a SHA-256 the server checks; large ones in parts.
 
     S3 makes an object visible only when its PUT or multipart upload completes, so a crash never leaves a
-    partial object under the key.
+    partial object under the key. `putter` (put.Putter), when given, sends the single-request ones with the same
+    checksum and metadata at a fraction of boto3's CPU cost.
     """
     meta = {META_SHA: item.sha256}
     key = target.key(item.key)
@@ -51,8 +52,12 @@ def upload(client, target: S3Target, home: Path, item: Item, on_bytes: OnBytes) 
         body = item.data if item.data is not None else (home / item.local_path).read_bytes()
         if hashlib.sha256(body).hexdigest() != item.sha256:
             raise ChecksumMismatch(f"{item.local_path} changed while it was being synced")
-        checksum = base64.b64encode(bytes.fromhex(item.sha256)).decode()
         content_type = "application/json" if item.kind == "manifest" else "application/octet-stream"
+        if putter is not None:
+            putter.put(key, body, item.sha256, content_type, meta)
+            on_bytes(len(body))
+            return
+        checksum = base64.b64encode(bytes.fromhex(item.sha256)).decode()
         client.put_object(Bucket=target.bucket, Key=key, Body=body, Metadata=meta, ChecksumSHA256=checksum,
                           ContentType=content_type)
         on_bytes(len(body))
