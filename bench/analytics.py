@@ -28,20 +28,28 @@ DAYS = 30
 
 
 def generate(folder: Path) -> None:
-    """Write ROWS readings in FILES Parquet files (numpy + pyarrow, a few seconds)."""
+    """Write ROWS readings like a fleet of devices sends them: each device every ~52 s, values that drift,
+    sensor resolution (0.01 V, 0.1 °C, 0.1 %), one file per few days in time order (numpy + pyarrow)."""
     rng = np.random.default_rng(1)
-    names = pa.array([f"dev-{i:04d}" for i in range(DEVICES)])
+    names = np.array([f"dev-{i:04d}" for i in range(DEVICES)])
+    span_us = DAYS * 86_400_000_000
+    per_device = ROWS // DEVICES
+    step = span_us // per_device
+    ids = np.repeat(np.arange(DEVICES), per_device)
+    ts = (np.tile(np.arange(per_device) * step, DEVICES) + rng.integers(0, step, ROWS)).astype("timedelta64[us]")
+    walk = rng.normal(0.0, 1.0, (3, ROWS)).reshape(3, DEVICES, per_device).cumsum(axis=2).reshape(3, ROWS)
+    voltage = np.round(48.0 + 0.02 * walk[0], 2)
+    temperature = np.round(30.0 + 0.05 * walk[1], 1)
+    soc = np.round(np.clip(60.0 + 0.05 * walk[2], 0.0, 100.0), 1)
+    order = np.argsort(ts, kind="stable")  # files hold time ranges, rows in arrival order
     start = np.datetime64("2024-01-01T00:00:00", "us")
-    per = ROWS // FILES
-    for f in range(FILES):
-        ids = rng.integers(0, DEVICES, per)
-        ts = start + rng.integers(0, DAYS * 86_400_000_000, per).astype("timedelta64[us]")
+    for f, part in enumerate(np.array_split(order, FILES)):
         table = pa.table({
-            "device_id": names.take(pa.array(ids)),
-            "timestamp": pa.array(ts),
-            "voltage": rng.normal(48.0, 1.5, per),
-            "temperature": rng.normal(30.0, 6.0, per),
-            "soc": rng.uniform(5.0, 100.0, per),
+            "device_id": pa.array(names[ids[part]]),
+            "timestamp": pa.array(start + ts[part]),
+            "voltage": voltage[part],
+            "temperature": temperature[part],
+            "soc": soc[part],
         })
         pq.write_table(table, folder / f"part_{f:03d}.parquet", compression="zstd")
 
@@ -59,7 +67,8 @@ def pandas_daily(folder: Path) -> pd.DataFrame:
     df = pd.read_parquet(folder)
     df["day"] = df["timestamp"].dt.normalize()  # vectorised (dt.date would make slow Python objects)
     return df.groupby(["device_id", "day"]).agg(
-        avg_voltage=("voltage", "mean"), max_temperature=("temperature", "max"), avg_soc=("soc", "mean"))
+        avg_voltage=("voltage", "mean"), max_temperature=("temperature", "max"), avg_soc=("soc", "mean"),
+        readings=("voltage", "size"))  # the same columns the report computes
 
 
 def main() -> None:
