@@ -40,8 +40,11 @@ def test_burst_at_chosen_rate_over_each_transport(rtsp_server, transport):
     opts = GrabOptions(transport=transport, open_timeout=2.0, read_timeout=2.0)
     result = grab(rtsp_server.url("h264"), frames=4, fps=5, opts=opts)
     assert len(result.stills) == 4 and not result.partial
-    gaps = np.diff([s.captured_at.timestamp() for s in result.stills])
-    assert all(0.15 <= g <= 0.35 for g in gaps), gaps  # 5 fps asked, server sends 10
+    times = np.array([s.captured_at.timestamp() for s in result.stills])
+    # 5 fps asked, the server sends 10: four stills span about 0.6 s (at the server's rate it would be 0.3 s).
+    # A late frame does not shift the schedule, so one gap may be short; never two of the same moment.
+    assert np.all(np.diff(times) > 0.05), times
+    assert 0.45 <= times[-1] - times[0] <= 0.95, times - times[0]
     # The moving test pattern: consecutive stills are different pictures.
     assert mean_diff(result.stills[0].image, result.stills[-1].image) > 0.5
 
