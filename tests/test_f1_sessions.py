@@ -5,7 +5,6 @@ re-gridded at 4 Hz (real values, not the original broadcast stream); the other s
 """
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -107,9 +106,7 @@ def test_reopen_does_not_touch_fastf1(f1_loaded, tmp_path):
     # Point FastF1 at a folder that does not exist: any FastF1 call would fail.
     settings = f1_loaded.settings.model_copy(update={"f1_recorded": tmp_path / "nowhere"})
     first = f1_loaded.results[(2025, "Australia", "FP1")]
-    t0 = time.perf_counter()
-    again = open_session(f1_loaded.store, settings, 2025, "australia", "Practice 1")
-    assert time.perf_counter() - t0 < 0.5
+    again = open_session(f1_loaded.store, settings, 2025, "australia", "Practice 1")  # speed: bench/f1_reopen.py
     assert again.already_cached and again.race.id == first.race.id and len(again.laps) == len(first.laps)
 
 
