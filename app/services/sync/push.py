@@ -140,10 +140,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
         upload(client, target, store.paths.home, item, on_bytes, putter)
         return "uploaded"
 
-    def record(outcomes: list[pool.Outcome]) -> None:
-        state.mark_each(store, target.id, [(i, _state_of(o), e) for i, o, e in outcomes])
-
-    result = pool.run(todo, send, target, "uploading", totals, progress, record, on_item)
+    result = pool.run(todo, send, target, "uploading", totals, progress, _recorder(store, target.id), on_item)
     _collect(report, result)
     if not (result.cancelled or result.stopped):
         _push_manifests(store, target, client, per_race, report, totals, progress, on_item, putter)
@@ -155,6 +152,14 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     if result.cancelled:
         raise Cancelled("Push cancelled; what was uploaded is kept, push again to resume.")
     return report
+
+
+def _recorder(store, target_id: str):
+    """Write each batch of finished transfers to the catalog's sync state."""
+    def record(outcomes: list[pool.Outcome]) -> None:
+        state.mark_each(store, target_id, [(i, _state_of(o), e) for i, o, e in outcomes])
+
+    return record
 
 
 def _state_of(outcome: str) -> str:
@@ -196,10 +201,7 @@ def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, 
         upload(client, target, store.paths.home, item, on_bytes, putter)
         return "uploaded"
 
-    def record(outcomes: list[pool.Outcome]) -> None:
-        state.mark_each(store, target.id, [(i, _state_of(o), e) for i, o, e in outcomes])
-
-    result = pool.run(todo, send, target, "uploading", totals, progress, record, on_item)
+    result = pool.run(todo, send, target, "uploading", totals, progress, _recorder(store, target.id), on_item)
     _collect(report, result)
     report.races += [i.race_id for i, o, _ in result.outcomes if o == "uploaded"]
 
