@@ -206,3 +206,30 @@ def test_repainting_does_not_leak_references_to_none(qtbot, window):
         for view in views:
             view.repaint()
     assert before - sys.getrefcount(None) < 20
+
+
+def test_choose_another_reference_lap(qtbot, window):
+    """Delta time is against the fastest selected lap until the user picks another one (lap table's menu)."""
+    window.open_file(DEMO)
+    wait_for_race(qtbot, window, "Ready")
+    browser = window.dock("dock_browser")
+    qtbot.waitUntil(lambda: len(browser.laps.laps) > 0)
+    rows = full_lap_rows(window)[:2]
+    select_laps(window, rows)
+    fastest, second = (browser.laps.laps[r] for r in rows)
+    overlay = window.dock("dock_overlay")
+    qtbot.waitUntil(lambda: len(overlay.plots[DELTA].listDataItems()) == 2, timeout=10000)
+
+    def delta_of(lap) -> np.ndarray:
+        colour = window.ctx.state.colour(lap.id)
+        (item,) = [c for c in overlay.plots[DELTA].listDataItems() if c.opts["pen"].color().name() == colour]
+        return item.getData()[1]
+
+    gap = second.lap_time - fastest.lap_time  # 0.567 s
+    assert np.allclose(delta_of(fastest), 0) and delta_of(second)[-1] == pytest.approx(gap, abs=0.05)
+    browser.use_as_reference(second.id)
+    assert window.ctx.state.reference == second.id
+    qtbot.waitUntil(lambda: np.allclose(delta_of(second), 0), timeout=10000)
+    assert delta_of(fastest)[-1] == pytest.approx(-gap, abs=0.05)  # now the faster lap gains on the reference
+    (ref_label,) = [label.text for _, label in overlay.legend.items if "(ref)" in label.text]
+    assert ref_label.startswith(f"Lap {second.number} ")

@@ -1,7 +1,7 @@
 """Races & laps dock: every opened race with its status, and the current race's laps to pick for comparison."""
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QSplitter, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QMenu, QSplitter, QTableView
 
 from app.services.sync.config import normalise_prefix
 from app.services.sync.saved import sync_target_id
@@ -42,6 +42,8 @@ class BrowserDock(QDockWidget):
         self.lap_view.horizontalHeader().setStretchLastSection(True)
         self.lap_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # session order first
         self.lap_view.setSortingEnabled(True)  # the model sorts its own rows (click a header: by S1, by time, …)
+        self.lap_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.lap_view.customContextMenuRequested.connect(self._lap_menu)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.race_view)
@@ -115,6 +117,23 @@ class BrowserDock(QDockWidget):
         rows = self.race_view.selectionModel().selectedRows()
         if rows:
             self.ctx.state.set_race(rows[0].data(ID_ROLE))
+
+    def _lap_menu(self, pos) -> None:
+        index = self.lap_view.indexAt(pos)
+        if not index.isValid():
+            return
+        lap = self.laps.laps[index.row()]
+        menu = QMenu(self)
+        action = menu.addAction("Use as reference lap (delta time against it)")
+        action.setEnabled(lap.id in self.ctx.state.selection and bool(lap.path))
+        action.triggered.connect(lambda: self.use_as_reference(lap.id))
+        menu.exec(self.lap_view.viewport().mapToGlobal(pos))
+
+    def use_as_reference(self, lap_id: str) -> None:
+        """The selected lap the others are compared with (by default the fastest selected)."""
+        state = self.ctx.state
+        if lap_id in state.selection:
+            state.set_selection(state.selection, reference=lap_id)
 
     def _laps_clicked(self, *_) -> None:
         if self._syncing:

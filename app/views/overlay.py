@@ -162,7 +162,9 @@ class LapOverlayDock(QDockWidget):
             layout.setRowMaximumHeight(row, 100_000 if shown else 0)
 
     def _curve(self, key: str, x: np.ndarray, y: np.ndarray, pen) -> pg.PlotDataItem:
-        item = pg.PlotDataItem(x, np.asarray(y, dtype=np.float64), pen=pen)
+        # Gear holds until the next change: draw it as steps, not slopes between gears.
+        item = pg.PlotDataItem(x, np.asarray(y, dtype=np.float64), pen=pen,
+                               stepMode="left" if key == "gear" else None)
         self.plots[key].addItem(item)
         item.setClipToView(True)  # after addItem: both look up the view box the item is in
         item.setDownsampling(auto=True, method="peak")
