@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     f1_recorded: Path | None = Field(default=None, description="Recorded FastF1 responses, folder or .tar.xz")
     f1_cache: Path | None = Field(default=None, description="FastF1's own cache (default: <home>/fastf1-cache)")
     f1_frame_skip: int = Field(default=1, ge=1, le=100, description="Keep every Nth F1 telemetry sample (1 = all)")
+    ams2_udp_port: int = Field(default=5606, ge=1, le=65535, description="UDP port AMS2 sends telemetry to")
     worker_threads: int = Field(default=2, ge=1, le=64)
     sql_unrestricted: bool = Field(
         default=False,

@@ -233,3 +233,29 @@ def test_choose_another_reference_lap(qtbot, window):
     assert delta_of(fastest)[-1] == pytest.approx(-gap, abs=0.05)  # now the faster lap gains on the reference
     (ref_label,) = [label.text for _, label in overlay.legend.items if "(ref)" in label.text]
     assert ref_label.startswith(f"Lap {second.number} ")
+
+
+def test_record_live_udp_then_open_it(qtbot, window):
+    """File → Record live AMS2: real datagrams over a real socket; Cancel stops and the recording opens."""
+    import threading
+
+    from app.sources.ams2.container import decompress, index_packets
+    from tests.test_live_record import replay
+
+    raw = decompress(SHORT.read_bytes())
+    idx = index_packets(raw)
+    datagrams = [raw[o : o + n] for o, n in zip(idx.offsets.tolist(), idx.lengths.tolist(), strict=True)]
+    ready, ports = threading.Event(), []
+    job = window.record_live(0, on_ready=lambda port: (ports.append(port), ready.set()))
+    assert ready.wait(10)
+    replay(ports[0], datagrams)
+    qtbot.waitUntil(lambda: job.done >= len(datagrams), timeout=10000)  # progress counts packets received
+    job.cancel()  # "stop recording"
+    qtbot.waitUntil(lambda: job.is_finished, timeout=20000)
+    assert job.status == "Done", job.message
+    race = job.value.race
+    assert race.status == "Ready" and race.track == "Montreal Grand Prix"
+    assert sum(lap.sample_count for lap in job.value.laps) == 5083
+    assert (window.ctx.store.paths.home / race.raw_path).is_file()
+    assert list((window.ctx.store.paths.recordings_dir).glob("ams2-*.ams2"))
+    qtbot.waitUntil(lambda: window.ctx.state.race == race.id)

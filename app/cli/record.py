@@ -7,7 +7,7 @@ from pathlib import Path
 from app.cli.common import open_store, print_json, settings_from
 from app.services.ingest import ingest_file
 from app.services.laps import lap_dict, race_dict
-from app.sources.ams2.live import DEFAULT_PORT, record
+from app.sources.ams2.live import record
 from app.store.paths import DataPaths
 
 
@@ -15,7 +15,7 @@ def register(sub) -> None:
     p = sub.add_parser("record", help="record live AMS2 UDP telemetry into a race file (Ctrl+C stops)")
     p.add_argument("-o", "--output", type=Path,
                    help="race file to write (default: recordings/ams2-DATE-TIME.ams2 in the data directory)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--port", type=int, help="UDP port (default: $PITWALL_AMS2_UDP_PORT or 5606)")
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--seconds", type=float, help="stop after this long")
     p.add_argument("--idle", type=float, default=None, help="stop when no packet arrives for this many seconds")
@@ -25,7 +25,9 @@ def register(sub) -> None:
 
 
 def cmd_record(args) -> int:
-    recordings = DataPaths(settings_from(args).home).recordings_dir
+    settings = settings_from(args)
+    port = args.port if args.port is not None else settings.ams2_udp_port
+    recordings = DataPaths(settings.home).recordings_dir
     output = args.output or recordings / f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2"
     deadline = time.monotonic() + args.seconds if args.seconds else None
 
@@ -37,7 +39,7 @@ def cmd_record(args) -> int:
     def on_ready(port: int) -> None:
         print(f"listening on UDP {args.host}:{port}", file=sys.stderr, flush=True)
 
-    stats = record(output, args.port, args.host, keep_going, idle_timeout=args.idle, on_ready=on_ready)
+    stats = record(output, port, args.host, keep_going, idle_timeout=args.idle, on_ready=on_ready)
     out = {"file": str(output), "packets": stats.packets, "telemetry": stats.telemetry,
            "timings": stats.timings, "seconds": round(stats.seconds, 1)}
     if args.ingest:

@@ -6,7 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+)
 
 from app import __version__
 from app.services.ui_state import add_recent, load_ui_state, save_ui_state
@@ -15,7 +23,7 @@ from app.views.docks import DOCKS
 from app.views.export_dialog import ExportDialog
 from app.views.sync_menu import SyncMenu
 from app.views.theme import ERROR, MUTED
-from app.workers.ingest import start_ingest
+from app.workers.ingest import start_ingest, start_recording
 from app.workers.runner import Job
 
 log = logging.getLogger(__name__)
@@ -115,6 +123,9 @@ class MainWindow(QMainWindow):
         demo_action.triggered.connect(lambda: self.open_file(DEMO_FILE))
         file_menu.addAction(demo_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
+        record_action = QAction("Record &live AMS2…", self)
+        record_action.triggered.connect(self.record_dialog)
+        file_menu.addAction(record_action)
         file_menu.addSeparator()
         export_action = QAction("&Export laps or plot…", self, shortcut=QKeySequence("Ctrl+E"))
         export_action.triggered.connect(self.open_export)
@@ -191,6 +202,22 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
         self.show_message(f"Opening {path.name}…")
         job = start_ingest(self.ctx.runner, self.ctx.store, path)
+        job.result.connect(lambda result: self.ctx.state.set_race(result.race.id))
+        return job
+
+    def record_dialog(self) -> None:
+        port, ok = QInputDialog.getInt(
+            self, "Record live AMS2",
+            "UDP port (in game: Options → System → UDP Protocol Version = Project CARS 2).\n"
+            "Recording runs until you press Cancel in the Jobs panel; then it opens like a race file.",
+            self.ctx.settings.ams2_udp_port, 1, 65535)
+        if ok:
+            self.record_live(port)
+
+    def record_live(self, port: int, on_ready=None) -> Job:
+        """Record the live UDP stream as a job; stopping it (Cancel) saves the recording and opens it."""
+        self.show_message(f"Recording AMS2 telemetry on UDP port {port}: Cancel in the Jobs panel stops it")
+        job = start_recording(self.ctx.runner, self.ctx.store, port, on_ready=on_ready)
         job.result.connect(lambda result: self.ctx.state.set_race(result.race.id))
         return job
 

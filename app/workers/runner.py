@@ -76,7 +76,8 @@ class Job(QObject):
 
         def progress(done: int, total: int) -> bool:
             now = time.monotonic()
-            if now - last[0] >= PROGRESS_INTERVAL_S or done >= total:
+            finished = total > 0 and done >= total  # total 0: open-ended (a live recording), always throttled
+            if now - last[0] >= PROGRESS_INTERVAL_S or finished:
                 last[0] = now
                 self._progress_bg.emit(int(done), int(total))
             return not self._cancel.is_set()
