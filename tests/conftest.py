@@ -69,3 +69,17 @@ def f1_loaded(tmp_path_factory, f1_recorded):
     assert not attempts, f"network access attempted while loading: {attempts}"
     yield loaded
     loaded.store.close()
+
+
+@pytest.fixture
+def memory_keyring():
+    """A real keyring backend in memory, set explicitly (keyring picks any backend class it has seen)."""
+    import keyring
+
+    from tests.s3_helpers import MemoryKeyring
+
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(before)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from keyring.backend import KeyringBackend
 from sqlalchemy import text
 
 from app.config import load_settings
@@ -74,3 +75,22 @@ def file_hashes(home: Path) -> dict[str, str]:
 def keys(server, bucket: str) -> list[str]:
     pages = server.client().get_paginator("list_objects_v2").paginate(Bucket=bucket)
     return sorted(o["Key"] for page in pages for o in page.get("Contents", []))
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps passwords in memory (the test machine has no desktop keyring)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit  # noqa: E402
 from app.views.app import build_window  # noqa: E402
 from tests.conftest import SHORT_RACE  # noqa: E402
 from tests.s3_helpers import new_bucket  # noqa: E402
-from tests.test_sync_cli import MemoryKeyring  # noqa: E402
 
 WRONG = "wrong-secret-do-not-show-42"
 
@@ -52,14 +51,6 @@ def no_keyring():
     yield
     keyring.set_keyring(before)
 
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ import csv
 import io
 import json
 
-import keyring
 import pyarrow.parquet as pq
 import pytest
-from keyring.backend import KeyringBackend
 
 from app.cli import main
 from app.config import load_settings
@@ -77,32 +75,7 @@ def test_export_selected_laps_to_csv_and_to_s3_parquet(s3_env, s3_server, capsys
     assert "No lap with uuid no-such-lap" in capsys.readouterr().err
 
 
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps passwords in memory (the test machine has no desktop keyring)."""
 
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
 
 
 def test_secret_saved_in_the_keyring_is_used_and_never_in_settings(s3_env, s3_server, memory_keyring, monkeypatch,
