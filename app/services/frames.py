@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import select, update
 
 from app.errors import PitwallError
+from app.fileio import write_atomic
 from app.services.imagediff import read_still
 from app.sources.camera.images import encode_jpeg, thumbnail
 from app.store import Store
@@ -111,11 +112,8 @@ def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: dat
     thumb = store.paths.frame_thumb(camera_id, frame_id)
     written = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         for dest, blob in ((path, data), (thumb, thumbnail(image))):
-            tmp = dest.with_name(dest.name + ".part")
-            tmp.write_bytes(blob)
-            tmp.replace(dest)
+            write_atomic(dest, lambda tmp, blob=blob: Path(tmp).write_bytes(blob))
             written.append(dest)
         height, width = image.shape[:2]
         row = Frame(

@@ -2,8 +2,9 @@
 
 import json
 import logging
-import os
 from pathlib import Path
+
+from app.fileio import write_atomic
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -25,11 +26,8 @@ def load_ui_state(path: Path) -> dict:
 
 
 def save_ui_state(path: Path, data: dict) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_text(json.dumps({**data, "version": VERSION}, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps({**data, "version": VERSION}, indent=1)
+    write_atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def add_recent(recent: list[str], path: str) -> list[str]:

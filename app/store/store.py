@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.domain.models import Channels, LapData, RaceStatus, SessionData
 from app.errors import Progress, check, no_progress
-from app.store.lapfiles import read_lap, write_atomic, write_lap
+from app.fileio import write_atomic
+from app.store.lapfiles import read_lap, write_lap
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
 from app.store.schema import Lap, Race, Result, utcnow
@@ -113,10 +114,7 @@ class Store:
     def keep_raw(self, race_id: str, source: Path) -> str:
         """Keep the file as received, beside the cache, so the race can be re-processed or synced."""
         dest = self.paths.raw_file(race_id, source.suffix or ".bin")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_suffix(dest.suffix + ".part")
-        shutil.copyfile(source, tmp)
-        tmp.replace(dest)
+        write_atomic(dest, lambda tmp: shutil.copyfile(source, tmp))
         rel = self.paths.relative(dest)
         with self.session() as s:
             s.get(Race, race_id).raw_path = rel

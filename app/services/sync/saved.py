@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pydantic import SecretStr
 
 from app.config import Settings
+from app.fileio import write_atomic
 from app.services.sync import secrets
 from app.services.sync.config import target_id
 from app.store.paths import DataPaths
@@ -87,10 +87,8 @@ def save(settings: Settings, form: S3Form, secret: str | None = None) -> bool:
     """Write s3.json (atomically) and, when a secret is given, put it in the OS keyring.
     Returns True when the secret is in the keyring, False when it can only be kept for this session."""
     path = settings_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.part")
-    tmp.write_text(json.dumps({**asdict(form), "version": VERSION}, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps({**asdict(form), "version": VERSION}, indent=1)
+    write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     if secret and form.access_key.strip():
         return secrets.save_secret(form.endpoint.strip() or None, form.access_key.strip(), secret)
     return False
