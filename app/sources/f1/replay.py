@@ -100,11 +100,16 @@ def _snapshot(cfg: F1Config) -> tuple[Path, Path]:
     if not done.exists():
         shutil.rmtree(base, ignore_errors=True)
         shutil.copytree(http, base / "http", ignore=shutil.ignore_patterns("*.tmp"))
-        (base / "fastf1").mkdir(parents=True, exist_ok=True)
-        if seed is not None:
-            shutil.copytree(seed, base / "fastf1", dirs_exist_ok=True)
-        done.touch()
+        _seed_fastf1_cache(base, seed)
     return base / "fastf1", base / "http"
+
+
+def _seed_fastf1_cache(base: Path, seed: Path | None) -> None:
+    """FastF1's own cache folder for a snapshot, started from the recording's parsed cache; then mark it done."""
+    (base / "fastf1").mkdir(parents=True, exist_ok=True)
+    if seed is not None:
+        shutil.copytree(seed, base / "fastf1", dirs_exist_ok=True)
+    (base / ".complete").touch()
 
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz")
@@ -128,11 +133,7 @@ def _snapshot_archive(cfg: F1Config) -> tuple[Path, Path]:
         except (tarfile.TarError, OSError) as exc:
             shutil.rmtree(base, ignore_errors=True)
             raise PitwallError(f"Cannot unpack the recorded FastF1 responses {archive.name}: {exc}") from exc
-        http, seed = recorded_layout(base / "source")
-        (base / "fastf1").mkdir(parents=True, exist_ok=True)
-        if seed is not None:
-            shutil.copytree(seed, base / "fastf1", dirs_exist_ok=True)
-        (base / ".complete").touch()
+        _seed_fastf1_cache(base, recorded_layout(base / "source")[1])
     http, _ = recorded_layout(base / "source")
     return base / "fastf1", http
 
