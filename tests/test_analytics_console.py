@@ -81,7 +81,7 @@ def test_console_refuses_writes_and_reads_outside(sql, store, archive, tmp_path)
 
 
 def test_passwd_refusal_says_why(archive):
-    with pytest.raises(RefusedStatement, match="reads only the data directory.*/etc/passwd"):
+    with pytest.raises(RefusedStatement, match='reads only lap files.*not "/etc/passwd"'):
         run_query(archive, "SELECT * FROM read_csv('/etc/passwd')")
 
 

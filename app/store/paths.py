@@ -57,9 +57,13 @@ class DataPaths:
     def lap_file(self, race_id: str, lap_id: str) -> Path:
         return self.laps_dir / race_id / f"{lap_id}.parquet"
 
+    @property
+    def sessions_dir(self) -> Path:
+        return self.home / "sessions"
+
     def session_table(self, race_id: str, name: str) -> Path:
         """Per-session tables that are not laps (F1 weather, race control messages, track status)."""
-        return self.home / "sessions" / race_id / f"{name}.parquet"
+        return self.sessions_dir / race_id / f"{name}.parquet"
 
     def raw_file(self, race_id: str, suffix: str = ".deflate") -> Path:
         return self.raw_dir / race_id / f"raw_data{suffix}"

@@ -2,8 +2,11 @@
 
 The catalog is copied from SQLite into DuckDB tables (duckdb's sqlite extension is not installed and cannot be
 installed offline). Lap files are read in place through a `samples` view. Once everything is registered, the
-connection is locked down with DuckDB's own controls: external access off except the data directory, and the
-configuration locked so a query cannot undo it. Statement types are checked separately (see safety.py).
+connection is locked down with DuckDB's own controls: external access off, then an allow-list (never the whole
+data directory, which holds camera passwords, the raw catalog and window state): the lap files, the session
+tables, the saved queries and the device source's own files; the configuration is locked so a query cannot undo
+it. DuckDB applies the list to every reader, glob and replacement scan. Statement types are checked separately
+(see safety.py).
 """
 
 import sqlite3
@@ -16,6 +19,7 @@ import pyarrow as pa
 from app.errors import PitwallError
 from app.services.analytics.devices import DeviceSource, register_devices
 from app.store import Store
+from app.store.paths import DataPaths
 
 DEVICES_VIEW = "device_telemetry"
 
@@ -30,7 +34,7 @@ class Archive:
     tables: list[str]
     restricted: bool
     devices: DeviceSource | None = None
-    allowed: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)  # folders (ending in "/") and files DuckDB may read
 
     def close(self) -> None:
         self.conn.close()
@@ -54,15 +58,20 @@ def open_archive(store: Store, devices: DeviceSource | None = None, unrestricted
         conn.execute(f"SET temp_directory = {_quote(str(paths.duckdb_temp))}")
         tables = _copy_catalog(conn, paths.catalog)
         _create_samples_view(conn, paths.laps_dir)
-        allowed = [str(paths.home) + "/"]
-        if devices is not None:
-            allowed += register_devices(conn, DEVICES_VIEW, devices)
+        folders = readable_folders(paths)
+        files = register_devices(conn, DEVICES_VIEW, devices) if devices is not None else []
+        allowed = folders + files
         if not unrestricted:
-            _lock_down(conn, allowed)
+            _lock_down(conn, folders, files)
     except BaseException:
         conn.close()
         raise
     return Archive(conn, tables + ["samples"], restricted=not unrestricted, devices=devices, allowed=allowed)
+
+
+def readable_folders(paths: DataPaths) -> list[str]:
+    """What the restricted console may read under the data directory (trailing "/": DuckDB matches prefixes)."""
+    return [str(d) + "/" for d in (paths.laps_dir, paths.sessions_dir, paths.queries_dir)]
 
 
 def _quote(text: str) -> str:
@@ -118,8 +127,9 @@ def _create_samples_view(conn: duckdb.DuckDBPyConnection, laps_dir: Path) -> Non
         conn.execute("CREATE VIEW samples AS SELECT NULL::VARCHAR AS race_id, NULL::VARCHAR AS lap_id WHERE false")
 
 
-def _lock_down(conn: duckdb.DuckDBPyConnection, allowed: list[str]) -> None:
-    dirs = ", ".join(_quote(d) for d in allowed)
-    conn.execute(f"SET allowed_directories = [{dirs}]")
+def _lock_down(conn: duckdb.DuckDBPyConnection, folders: list[str], files: list[str]) -> None:
+    conn.execute(f"SET allowed_directories = [{', '.join(_quote(d) for d in folders)}]")
+    if files:
+        conn.execute(f"SET allowed_paths = [{', '.join(_quote(f) for f in files)}]")
     conn.execute("SET enable_external_access = false")
     conn.execute("SET lock_configuration = true")

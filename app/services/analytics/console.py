@@ -1,5 +1,6 @@
 """Run one console query: checked, capped, cancellable, with errors as one clear line."""
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from app.services.analytics.safety import RefusedStatement, check_read_only
 
 MAX_ROWS = 2_000_000  # kept in memory for the table and export; the view renders only visible rows
 EXPORT_FORMATS = ("csv", "parquet")
+_REFUSED_PATH = re.compile(r'Cannot access (?:file|directory) "([^"\n]*)"')
+_EXTENSION = re.compile(r'Function with name "?([\w.]+)"? is not in the catalog, but it exists in the (\w+) extension')
 
 
 @dataclass
@@ -77,9 +80,14 @@ def run_query(archive: Archive, sql: str, max_rows: int = MAX_ROWS) -> QueryResu
     except duckdb.InterruptException as exc:
         raise Cancelled("Query cancelled.") from exc
     except duckdb.PermissionException as exc:
-        msg = _first_line(exc).removeprefix("Permission Error: ")
-        raise RefusedStatement(f"Refused: the SQL console reads only the data directory and its sources. {msg}") \
-            from exc
+        raise RefusedStatement(refusal(exc)) from exc
+    except duckdb.CatalogException as exc:
+        extension = _EXTENSION.search(str(exc))
+        if archive.restricted and extension:
+            raise RefusedStatement(f"Refused: {extension.group(1)} needs DuckDB's {extension.group(2)} extension, "
+                                   "which the read-only SQL console does not load; the catalog tables "
+                                   "(races, laps, …) are already there to query.") from exc
+        raise PitwallError(_first_line(exc)) from exc
     except duckdb.Error as exc:
         raise PitwallError(_first_line(exc)) from exc
     return QueryResult(table, truncated, time.perf_counter() - start)
@@ -96,6 +104,15 @@ def export_result(result: QueryResult, path: Path, fmt: str | None = None) -> Pa
     else:
         write_atomic(path, lambda tmp: pacsv.write_csv(result.table, tmp))
     return path
+
+
+def refusal(exc: duckdb.PermissionException) -> str:
+    """One line saying what the console reads, naming the path DuckDB refused (never anything read from it)."""
+    where = _REFUSED_PATH.search(str(exc))
+    what = f'not "{where.group(1)}"' if where else _first_line(exc).removeprefix("Permission Error: ")
+    return (f"Refused: the read-only SQL console reads only lap files (laps/), session tables (sessions/), saved "
+            f"queries (queries/) and the device source, {what}. Opt out with --unrestricted "
+            "(PITWALL_SQL_UNRESTRICTED=1).")
 
 
 def _as_float(column: pa.ChunkedArray) -> np.ndarray:

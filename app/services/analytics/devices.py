@@ -75,25 +75,26 @@ class DeviceSource:
 
 
 def register_devices(conn: duckdb.DuckDBPyConnection, view: str, source: DeviceSource) -> list[str]:
-    """Create `view` over the source; returns the local folders DuckDB must be allowed to read."""
+    """Create `view` over the source; returns the local files DuckDB must be allowed to read.
+
+    A folder is expanded to its Parquet files here, and only those files are allowed afterwards: allowing the
+    folder would also open whatever else sits in it (a source folder may be the user's home, or hold secrets).
+    """
     if source.is_s3:
         conn.register(view, _s3_dataset(source))
         _check_columns(conn, view, source.location)
         return []
     path = Path(source.location)
-    if path.is_dir():
-        if not any(path.rglob("*.parquet")):
-            raise PitwallError(f"No Parquet files under {path}")
-        pattern, folder = str(path / "**" / "*.parquet"), str(path) + "/"
-    else:
-        pattern, folder = str(path), str(path.parent) + "/"
-    literal = "'" + pattern.replace("'", "''") + "'"
+    files = sorted(str(p) for p in path.rglob("*.parquet") if p.is_file()) if path.is_dir() else [str(path)]
+    if not files:
+        raise PitwallError(f"No Parquet files under {path}")
+    literals = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     try:
-        conn.execute(f'CREATE VIEW "{view}" AS SELECT * FROM read_parquet({literal}, union_by_name = true)')
+        conn.execute(f'CREATE VIEW "{view}" AS SELECT * FROM read_parquet([{literals}], union_by_name = true)')
     except duckdb.Error as exc:
         raise PitwallError(f"Cannot read device telemetry from {path}: {str(exc).splitlines()[0]}") from exc
     _check_columns(conn, view, source.location)
-    return [folder]
+    return files
 
 
 def _s3_dataset(source: DeviceSource) -> ds.Dataset:
