@@ -2,24 +2,22 @@
 
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-def default_home() -> Path:
-    return Path(user_data_dir("pitwall", appauthor=False))
+from app.home import DEFAULT_F1_FRAME_SKIP, ENV_PREFIX, check_home, default_home
 
 
 class Settings(BaseSettings):
-    """Everything configurable lives here; nothing else reads the environment."""
+    """Everything configurable lives here; only app.home reads a few of these early, the same way."""
 
-    model_config = SettingsConfigDict(env_prefix="PITWALL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     home: Path = Field(default_factory=default_home, description="Data directory; everything is written here")
     f1_recorded: Path | None = Field(default=None, description="Recorded FastF1 responses, folder or .tar.xz")
     f1_cache: Path | None = Field(default=None, description="FastF1's own cache (default: <home>/fastf1-cache)")
-    f1_frame_skip: int = Field(default=1, ge=1, le=100, description="Keep every Nth F1 telemetry sample (1 = all)")
+    f1_frame_skip: int = Field(default=DEFAULT_F1_FRAME_SKIP, ge=1, le=100,
+                               description="Keep every Nth F1 telemetry sample (1 = all)")
     ams2_udp_port: int = Field(default=5606, ge=1, le=65535, description="UDP port AMS2 sends telemetry to")
     worker_threads: int = Field(default=2, ge=1, le=64)
     sql_unrestricted: bool = Field(
@@ -51,5 +49,5 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    settings.home = settings.home.expanduser().resolve()
+    settings.home = check_home(settings.home.expanduser().resolve())
     return settings

@@ -1,24 +1,12 @@
 """What a source produces before it is stored: a session with its laps and their channels."""
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
+from app.domain.enums import LapFlag, RaceStatus  # noqa: F401 (RaceStatus: re-exported, callers import it here)
+
 Channels = dict[str, np.ndarray]  # equal-length numeric columns, one per channel
-
-
-class RaceStatus(StrEnum):
-    PROCESSING = "Processing"
-    READY = "Ready"
-    FAILED = "Failed"
-
-
-class LapFlag(StrEnum):
-    INVALID = "invalid"  # the game invalidated the lap (track limits, cut)
-    OUT_LAP = "out-lap"  # started in the pits / garage, not timed from the line
-    IN_LAP = "in-lap"  # ended in the pits
-    PARTIAL = "partial"  # recording started mid-lap, or the lap never reached the line
 
 
 @dataclass

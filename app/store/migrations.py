@@ -3,7 +3,12 @@
 Append a step to change the schema; never edit a step that has shipped.
 """
 
-from sqlalchemy import Connection, text
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 MIGRATIONS: list[str] = [
     # 1: races and laps
@@ -126,6 +131,8 @@ def current_version(conn: Connection) -> int:
 
 def migrate(conn: Connection) -> int:
     """Bring the catalog to the latest schema; returns the version it was at."""
+    from sqlalchemy import text  # here, so the quick read path (catalog_read) can know LATEST without SQLAlchemy
+
     start = current_version(conn)
     if start > LATEST:
         raise RuntimeError(
