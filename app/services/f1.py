@@ -1,16 +1,25 @@
-"""F1 sessions in the cache: open one (FastF1 only when it is not cached yet), and what the views show of it."""
+"""F1 sessions in the cache: open one (FastF1 only when it is not cached yet), and what the views show of it.
+
+FastF1, pandas and the Store are imported where they are used: a cached session opens without them.
+"""
+
+from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from app.config import Settings
-from app.domain.models import LapFlag, RaceStatus
+from app.domain.enums import LapFlag, RaceStatus
 from app.errors import Cancelled, PitwallError, Progress, no_progress
+from app.sources.f1.names import session_name
 from app.sources.f1.replay import F1Config
-from app.sources.f1.schedule import EventInfo, event_schedule
-from app.sources.f1.session import load_session, session_name
-from app.store import Store
-from app.store.schema import Lap, Race
+
+if TYPE_CHECKING:
+    from app.config import Settings
+    from app.sources.f1.schedule import EventInfo
+    from app.store import Store
+    from app.store.catalog_read import CatalogReader
+    from app.store.schema import Lap, Race
 
 SECTOR_COLUMNS = ("lap_time", "sector1", "sector2", "sector3")
 
@@ -28,6 +37,8 @@ def f1_config(settings: Settings, store: Store) -> F1Config:
 
 
 def schedule(settings: Settings, store: Store, year: int, progress: Progress = no_progress) -> list[EventInfo]:
+    from app.sources.f1.schedule import event_schedule
+
     return event_schedule(f1_config(settings, store), year, progress)
 
 
@@ -39,7 +50,7 @@ def _matches_event(meta: dict, event: str) -> bool:
     return any(text == n or (len(text) >= 3 and text in n) for n in names)
 
 
-def find_cached(store: Store, year: int, event: str, session: str, frame_skip: int = 1) -> Race | None:
+def find_cached(store: Store | CatalogReader, year: int, event: str, session: str, frame_skip: int = 1) -> Race | None:
     """A Ready session in the catalog that matches what the user typed, without asking FastF1."""
     wanted = session_name(session)
     if wanted is None:
@@ -55,6 +66,13 @@ def find_cached(store: Store, year: int, event: str, session: str, frame_skip: i
     return hits[0] if len(hits) == 1 else None
 
 
+def open_cached(store: Store | CatalogReader, year: int, event: str, session: str,
+                frame_skip: int = 1) -> F1OpenResult | None:
+    """The session from the cache alone (any catalog reader will do), None when it is not there."""
+    cached = find_cached(store, year, event, session, frame_skip)
+    return F1OpenResult(cached, store.laps(cached.id), already_cached=True) if cached is not None else None
+
+
 def open_session(store: Store, settings: Settings, year: int, event: str, session: str,
                  progress: Progress = no_progress, frame_skip: int = 1) -> F1OpenResult:
     """Open an F1 session into the cache; a session already there opens from the cache alone.
@@ -63,10 +81,12 @@ def open_session(store: Store, settings: Settings, year: int, event: str, sessio
     """
     if frame_skip < 1:
         raise PitwallError("frame skip must be 1 (full resolution) or more")
-    cached = find_cached(store, year, event, session, frame_skip)
+    cached = open_cached(store, year, event, session, frame_skip)
     if cached is not None:
         progress(100, 100)
-        return F1OpenResult(cached, store.laps(cached.id), already_cached=True)
+        return cached
+
+    from app.sources.f1.session import load_session
 
     loaded = load_session(f1_config(settings, store), year, event, session, progress, frame_skip)
     known = store.find_by_hash(loaded.key)  # typed differently, e.g. "Melbourne" after "Australia"

@@ -1,8 +1,12 @@
 """Catalog rows as plain dicts for the command line, exports and other tools."""
 
-import json
+from __future__ import annotations
 
-from app.store.schema import Lap, Race
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rows from Store (ORM) or the quick CatalogReader: the same attributes
+    from app.store.schema import Lap, Race
 
 
 def race_dict(race: Race, lap_count: int | None = None) -> dict:
@@ -29,6 +33,7 @@ def lap_dict(lap: Lap) -> dict:
         "race_id": lap.race_id,
         "number": lap.number,
         "driver": lap.driver,
+        "team": lap.team,
         "lap_time": lap.lap_time,
         "sectors": [lap.sector1, lap.sector2, lap.sector3],
         "flags": lap.flag_list,
