@@ -11,10 +11,8 @@ from pathlib import Path
 
 from app.cli.common import open_store, print_json, settings_from, stderr_progress, table
 from app.errors import PitwallError
-from app.services.cameras import add_camera, camera_dict, list_cameras, remove_camera, target_for
-from app.services.capture import grab_stills, import_images
-from app.services.frames import LinkRequest, frame_dict, list_frames
-from app.sources.camera.urls import Credentials
+
+# Services are imported inside each command: capture loads OpenCV, and registering must stay cheap.
 
 PARTIAL = 2
 
@@ -82,6 +80,9 @@ def register(sub) -> None:
 
 
 def cmd_add(args) -> int:
+    from app.services.cameras import add_camera, camera_dict
+    from app.sources.camera.urls import Credentials
+
     store = open_store(args)
     creds = None
     if args.username or args.password_env:
@@ -99,6 +100,8 @@ def cmd_add(args) -> int:
 
 
 def cmd_list(args) -> int:
+    from app.services.cameras import camera_dict, list_cameras
+
     cams = [camera_dict(c) for c in list_cameras(open_store(args))]
     if args.json:
         print_json(cams)
@@ -108,17 +111,25 @@ def cmd_list(args) -> int:
 
 
 def cmd_remove(args) -> int:
+    from app.services.cameras import remove_camera
+
     remove_camera(open_store(args), args.id)
     return 0
 
 
-def _link(args) -> LinkRequest:
+def _link(args):
+    from app.services.frames import LinkRequest
+
     if args.session_time is not None and not args.race:
         raise PitwallError("--session-time needs --race")
     return LinkRequest(race_id=args.race, session_time=args.session_time)
 
 
 def cmd_grab(args) -> int:
+    from app.services.cameras import target_for
+    from app.services.capture import grab_stills
+    from app.services.frames import frame_dict
+
     store, settings = open_store(args), settings_from(args)
     target = target_for(store, args.target, args.camera_id, args.transport)
     out = grab_stills(store, settings, target, args.frames, args.fps, _meta(args.meta), _link(args),
@@ -138,6 +149,9 @@ def cmd_grab(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from app.services.capture import import_images
+    from app.services.frames import frame_dict
+
     store, settings = open_store(args), settings_from(args)
     when = None
     if args.captured_at:
@@ -166,6 +180,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_frames(args) -> int:
+    from app.services.frames import frame_dict, list_frames
+
     store = open_store(args)
     frames = list_frames(store, args.camera_id, args.race, args.session)
     if args.json:

@@ -1,23 +1,51 @@
-"""What every command shares: settings, the store, JSON output, a progress bar on stderr."""
+"""What every command shares: settings, the store, JSON output, a progress bar on stderr.
+
+Registering the commands must stay cheap (`pitwall --help` should answer at once): command modules import
+only this module and the standard library at the top, and the rest inside the command that needs it.
+"""
+
+from __future__ import annotations
 
 import json
 import sys
 import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from app.config import Settings, load_settings
 from app.errors import Progress
-from app.services.sync.saved import with_saved
-from app.store import Store
+
+if TYPE_CHECKING:
+    from app.config import Settings
+    from app.store import Store
+    from app.store.catalog_read import CatalogReader
 
 
 def settings_from(args) -> Settings:
+    from app.config import load_settings
+    from app.services.sync.saved import with_saved
+
     overrides = {"home": args.home} if getattr(args, "home", None) else {}
     return with_saved(load_settings(**overrides))  # S3 settings saved from the GUI, where the env sets none
 
 
+def home_from(args) -> Path:
+    """The data directory without loading all the settings (for the quick read-only commands)."""
+    from app.home import resolve_home
+
+    return resolve_home(getattr(args, "home", None))
+
+
 def open_store(args) -> Store:
-    return Store(settings_from(args).home)
+    from app.store import Store
+
+    return Store(home_from(args))  # the home is all a Store needs; settings_from also loads the S3 settings
+
+
+def open_reader(args) -> CatalogReader | Store:
+    """A read-only catalog for listings: quick sqlite3 when the catalog is current, else the Store."""
+    from app.store.catalog_read import open_catalog
+
+    return open_catalog(home_from(args))
 
 
 def print_json(data: Any) -> None:

@@ -1,13 +1,12 @@
-"""`pitwall f1 schedule YEAR` and `pitwall f1 load YEAR EVENT SESSION`: F1 sessions through FastF1."""
+"""`pitwall f1 schedule YEAR` and `pitwall f1 load YEAR EVENT SESSION`: F1 sessions through FastF1.
+
+A session already in the cache is answered from the quick catalog reader, without FastF1, pandas or SQLAlchemy.
+"""
 
 import sys
 from pathlib import Path
 
-from app.cli.common import print_json, stderr_progress, table
-from app.config import load_settings
-from app.services import f1
-from app.services.laps import format_lap_time
-from app.store import Store
+from app.cli.common import open_reader, print_json, stderr_progress, table
 
 
 def register(sub) -> None:
@@ -38,6 +37,9 @@ def _common(p) -> None:
 
 
 def _context(args):
+    from app.config import load_settings
+    from app.store import Store
+
     overrides: dict = {}
     if getattr(args, "home", None):
         overrides["home"] = args.home
@@ -48,6 +50,8 @@ def _context(args):
 
 
 def cmd_schedule(args) -> int:
+    from app.services import f1
+
     settings, store = _context(args)
     events = f1.schedule(settings, store, args.year, progress=stderr_progress(f"schedule {args.year}"))
     if args.json:
@@ -58,11 +62,31 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def _quick_frame_skip(args) -> int | None:
+    """The frame skip asked for, when it is known without the full settings (None: ask them)."""
+    from app.home import DEFAULT_F1_FRAME_SKIP, env_setting
+
+    if args.frame_skip is not None:
+        return args.frame_skip
+    return DEFAULT_F1_FRAME_SKIP if env_setting("f1_frame_skip") is None else None
+
+
 def cmd_load(args) -> int:
-    settings, store = _context(args)
-    skip = args.frame_skip if args.frame_skip is not None else settings.f1_frame_skip
-    result = f1.open_session(store, settings, args.year, args.event, args.session,
-                             progress=stderr_progress(f"{args.year} {args.event} {args.session}"), frame_skip=skip)
+    from app.services import f1
+    from app.services.laps import format_lap_time
+
+    skip = _quick_frame_skip(args)
+    result = None
+    if skip is not None and skip >= 1:
+        catalog = open_reader(args)
+        result = f1.open_cached(catalog, args.year, args.event, args.session, skip)
+        catalog.close()
+    if result is None:
+        settings, store = _context(args)
+        skip = args.frame_skip if args.frame_skip is not None else settings.f1_frame_skip
+        result = f1.open_session(store, settings, args.year, args.event, args.session,
+                                 progress=stderr_progress(f"{args.year} {args.event} {args.session}"),
+                                 frame_skip=skip)
     drivers = args.drivers.split(",") if args.drivers else None
     summary = f1.driver_summary(result.laps, drivers)
     race = result.race

@@ -1,22 +1,26 @@
-"""`pitwall ingest`, `races`, `laps`, `export-lap`."""
+"""`pitwall ingest`, `races`, `laps`, `export-lap`, `forget`.
+
+`races` and `laps` read the catalog through the quick sqlite3 reader: they answer without SQLAlchemy or pyarrow.
+"""
 
 import sys
 from pathlib import Path
 
-from app.cli.common import open_store, print_json, stderr_progress, table
+from app.cli.common import open_reader, open_store, print_json, stderr_progress, table
 from app.errors import PitwallError
-from app.services.export import FORMATS, export_channels
-from app.services.ingest import ingest_file
-from app.services.laps import format_lap_time, lap_dict, race_dict
+
+EXPORT_FORMATS = ("csv", "parquet")  # app.services.export.FORMATS, without importing pyarrow (a test keeps them equal)
+PARTIAL = 2  # exit code: some files of a folder were refused
 
 
 def register(sub) -> None:
-    p = sub.add_parser("ingest", help="open an AMS2 race file into the cache")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("ingest", help="open an AMS2 race file (or every race file in a folder) into the cache")
+    p.add_argument("file", type=Path, metavar="FILE|DIR")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("races", help="list races and sessions in the cache")
+    p.add_argument("--failed", action="store_true", help="only races that failed (with the reason)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_races)
 
@@ -27,38 +31,84 @@ def register(sub) -> None:
 
     p = sub.add_parser("export-lap", help="write one lap's samples to CSV or Parquet")
     p.add_argument("lap_uuid")
-    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(run=cmd_export_lap)
 
+    p = sub.add_parser("forget", help="remove a race and its files from the cache (linked stills stay, unlinked)")
+    p.add_argument("race_id")
+    p.add_argument("--force", action="store_true", help="also when the race is still marked Processing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_forget)
+
 
 def _print_laps(laps) -> None:
-    rows = [[lap.number, format_lap_time(lap.lap_time), ",".join(lap.flag_list), lap.sample_count, lap.id]
-            for lap in laps]
-    print(table(rows, ["lap", "time", "flags", "samples", "lap uuid"]))
+    from app.services.laps import format_lap_time
+
+    # F1 laps (and any source that names its drivers) get driver and team columns.
+    people = any(lap.driver or lap.team for lap in laps)
+    rows = [[lap.number, *([lap.driver, lap.team] if people else []), format_lap_time(lap.lap_time),
+             ",".join(lap.flag_list), lap.sample_count, lap.id] for lap in laps]
+    print(table(rows, ["lap", *(["driver", "team"] if people else []), "time", "flags", "samples", "lap uuid"]))
+
+
+def _ingest_dict(result) -> dict:
+    from app.services.laps import lap_dict, race_dict
+
+    return {**race_dict(result.race, len(result.laps)), "already_cached": result.already_cached,
+            "laps": [lap_dict(lap) for lap in result.laps]}
 
 
 def cmd_ingest(args) -> int:
-    store = open_store(args)
-    try:
-        result = ingest_file(store, args.file, progress=stderr_progress(args.file.name))
-    except PitwallError:
-        # The race row (if one was made) is Failed with the reason; say it once, on stderr.
-        raise
-    out = {**race_dict(result.race, len(result.laps)), "already_cached": result.already_cached,
-           "laps": [lap_dict(lap) for lap in result.laps]}
+    if args.file.is_dir():
+        return _ingest_folder(args)
+    from app.services.ingest import ingest_file
+
+    # On failure the race row (if one was made) is Failed with the reason; main() says it once, on stderr.
+    result = ingest_file(open_store(args), args.file, progress=stderr_progress(args.file.name))
     if args.json:
-        print_json(out)
+        print_json(_ingest_dict(result))
     else:
         print(f"{result.race.id}  {result.race.status}  {result.race.track or ''}  {len(result.laps)} laps")
         _print_laps(result.laps)
     return 0
 
 
+def _ingest_folder(args) -> int:
+    from app.services.ingest_folder import ingest_folder
+
+    items = ingest_folder(open_store(args), args.file, progress=stderr_progress(args.file.name))
+    failed = [i for i in items if i.error]
+    if args.json:
+        print_json([{"file": str(i.file), "ok": i.error is None, "error": i.error,
+                     **(_ingest_dict(i.result) if i.result else {})} for i in items])
+    else:
+        print(table([_folder_row(i) for i in items], ["file", "race id", "status", "track", "laps", "note"]))
+        cached = sum(1 for i in items if i.result and i.result.already_cached)
+        print(f"{len(items)} files: {len(items) - len(failed) - cached} ingested, {cached} already cached, "
+              f"{len(failed)} failed", file=sys.stderr)
+    for i in failed:
+        print(f"pitwall: {i.file.name}: {i.error}", file=sys.stderr)
+    return PARTIAL if failed else 0
+
+
+def _folder_row(item) -> list:
+    if item.result is None:
+        return [item.file.name, "", "Failed", "", "", item.error]
+    race = item.result.race
+    return [item.file.name, race.id, race.status, race.track or "", len(item.result.laps),
+            "already cached" if item.result.already_cached else ""]
+
+
 def cmd_races(args) -> int:
-    store = open_store(args)
-    races = store.races()
-    counts = store.lap_counts()
+    from app.domain.enums import RaceStatus
+    from app.services.laps import race_dict
+
+    catalog = open_reader(args)
+    races = catalog.races()
+    if args.failed:
+        races = [r for r in races if r.status == RaceStatus.FAILED]
+    counts = catalog.lap_counts()
     if args.json:
         print_json([race_dict(r, counts.get(r.id, 0)) for r in races])
     else:
@@ -68,10 +118,12 @@ def cmd_races(args) -> int:
 
 
 def cmd_laps(args) -> int:
-    store = open_store(args)
-    if store.race(args.race_id) is None:
+    from app.services.laps import lap_dict
+
+    catalog = open_reader(args)
+    if catalog.race(args.race_id) is None:
         raise PitwallError(f"No race with id {args.race_id}")
-    laps = store.laps(args.race_id)
+    laps = catalog.laps(args.race_id)
     if args.json:
         print_json([lap_dict(lap) for lap in laps])
     else:
@@ -80,10 +132,23 @@ def cmd_laps(args) -> int:
 
 
 def cmd_export_lap(args) -> int:
+    from app.services.export import export_channels
+
     store = open_store(args)
     lap = store.lap(args.lap_uuid)
     if lap is None:
         raise PitwallError(f"No lap with uuid {args.lap_uuid}")
     path = export_channels(store.lap_channels(lap), args.output, args.format)
     print(path, file=sys.stderr)
+    return 0
+
+
+def cmd_forget(args) -> int:
+    from app.services.forget import forget_race
+
+    forget_race(open_store(args), args.race_id, force=args.force)
+    if args.json:
+        print_json({"race_id": args.race_id, "removed": True})
+    else:
+        print(f"{args.race_id} removed", file=sys.stderr)
     return 0

@@ -5,9 +5,7 @@ import time
 from pathlib import Path
 
 from app.cli.common import open_store, print_json, settings_from
-from app.services.ingest import ingest_file
 from app.services.laps import lap_dict, race_dict
-from app.sources.ams2.live import record
 from app.store.paths import DataPaths
 
 
@@ -25,6 +23,10 @@ def register(sub) -> None:
 
 
 def cmd_record(args) -> int:
+    # Here, not at the top: the decoder and the store load numpy and SQLAlchemy, and registering must stay cheap.
+    from app.services.ingest import ingest_file
+    from app.sources.ams2.live import record
+
     settings = settings_from(args)
     port = args.port if args.port is not None else settings.ams2_udp_port
     recordings = DataPaths(settings.home).recordings_dir
