@@ -289,3 +289,37 @@ def test_saved_settings_fill_in_what_the_environment_leaves_unset(home, monkeypa
     assert with_saved(load_settings(home=home)).s3_bucket == "from-env"
     (home / "s3.json").write_text("{not json")
     assert with_saved(load_settings(home=home)).s3_bucket == "from-env"  # a broken file is ignored, not fatal
+
+
+def test_test_connection_offers_to_create_a_missing_bucket(qtbot, make_window, s3_server, bucket, no_keyring):
+    from tests.servers.seaweedfs import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
+
+    missing = f"{bucket}-new"
+    window = make_window()
+    dialog = window.sync_menu.open_settings()
+    dialog.endpoint.setText(s3_server.endpoint)
+    dialog.bucket.setText(missing)
+    dialog.access_key.setText(LIMITED_ACCESS_KEY)  # may write objects, not create buckets
+    qtbot.keyClicks(dialog.secret_key, LIMITED_SECRET_KEY)
+
+    def press(button) -> str:
+        button.click()
+        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
+        return dialog.result.text()
+
+    assert not dialog.create_button.isVisible()
+    assert press(dialog.test_button).startswith("<b>No such bucket</b>")
+    assert dialog.create_button.isVisible() and dialog.create_button.isEnabled()
+    answer = press(dialog.create_button)
+    assert answer.startswith("<b>Bucket not created</b>") and "AccessDenied" in answer and "administrator" in answer
+    assert LIMITED_SECRET_KEY not in visible_text(dialog)
+    assert missing not in {b["Name"] for b in s3_server.client().list_buckets()["Buckets"]}
+
+    dialog.access_key.setText(s3_server.access_key)
+    dialog.secret_key.clear()
+    qtbot.keyClicks(dialog.secret_key, s3_server.secret_key)
+    answer = press(dialog.create_button)
+    assert answer.startswith("<b>OK</b>") and f"Created bucket {missing!r}" in answer
+    assert not dialog.create_button.isVisible()
+    assert missing in {b["Name"] for b in s3_server.client().list_buckets()["Buckets"]}
+    dialog.reject()

@@ -37,7 +37,7 @@ def test_wrong_secret_is_a_clear_error_and_changes_nothing(s3_server, store, tmp
 def test_missing_bucket_and_unreachable_server(s3_server, store, tmp_path):
     synthetic_race(store, tmp_path, laps=1)
     with pytest.raises(SyncError, match="Bucket 'no-such-bucket-here' does not exist"):
-        push(store, target_for(s3_server, "no-such-bucket-here", store.paths.home))
+        pull(store, target_for(s3_server, "no-such-bucket-here", store.paths.home))  # push would create it
     dead = target_for(s3_server, "any-bucket", store.paths.home, s3_endpoint=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(SyncError, match="Cannot reach the S3 server"):
         push(store, dead)

@@ -5,10 +5,9 @@ import sys
 
 from app.cli.common import open_store, print_json, settings_from, stderr_progress, table
 from app.errors import PitwallError
-from app.services.export import FORMATS
-from app.services.lap_export import export_laps
-from app.services.sync import check_connection, pull, push, secrets, status, target_from
-from app.services.sync.objects import deliver
+
+# app.services.export.FORMATS (a test keeps them equal); importing it would load pyarrow just to register.
+EXPORT_FORMATS = ("csv", "parquet")
 
 
 def register(sub) -> None:
@@ -38,22 +37,29 @@ def register(sub) -> None:
 
     p = sub.add_parser("export", help="write selected laps to CSV or Parquet, locally or to s3://bucket/key")
     p.add_argument("--laps", required=True, help="lap uuids, comma-separated")
-    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
     p.add_argument("-o", "--output", required=True, help="a file path or s3://bucket/key")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_export)
 
 
 def _target(args):
+    from app.services.sync import target_from
+
     return target_from(settings_from(args))
 
 
 def cmd_push(args) -> int:
+    from app.services.sync import push
+
     store = open_store(args)
-    report = push(store, _target(args), race_ids=args.race, progress=stderr_progress("push"))
+    target = _target(args)
+    report = push(store, target, race_ids=args.race, progress=stderr_progress("push"))
     if args.json:
         print_json(report.as_dict())
     else:
+        if report.bucket_created:
+            print(f"created bucket {target.bucket!r} at {target.endpoint or 'AWS S3'}")
         print(f"{len(report.uploaded)} uploaded, {report.already} already in the bucket, {len(report.failed)} failed; "
               f"{len(report.races)} races complete in the bucket")
         for key, error in report.failed.items():
@@ -62,6 +68,8 @@ def cmd_push(args) -> int:
 
 
 def cmd_pull(args) -> int:
+    from app.services.sync import pull
+
     store = open_store(args)
     report = pull(store, _target(args), progress=stderr_progress("pull"))
     if args.json:
@@ -74,6 +82,8 @@ def cmd_pull(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from app.services.sync import status
+
     store = open_store(args)
     out = status(store, _target(args), remote=not args.local)
     if args.json:
@@ -85,6 +95,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_test(args) -> int:
+    from app.services.sync import check_connection
+
     message = check_connection(_target(args))
     if args.json:
         print_json({"ok": True, "message": message})
@@ -94,6 +106,8 @@ def cmd_test(args) -> int:
 
 
 def cmd_login(args) -> int:
+    from app.services.sync import secrets
+
     settings = settings_from(args)
     if not settings.s3_access_key:
         raise PitwallError("Set PITWALL_S3_ACCESS_KEY first; the secret is stored for that access key.")
@@ -107,6 +121,9 @@ def cmd_login(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from app.services.lap_export import export_laps
+    from app.services.sync.objects import deliver
+
     store = open_store(args)
     lap_ids = [x.strip() for x in args.laps.split(",") if x.strip()]
     where = deliver(settings_from(args), args.output, lambda path: export_laps(store, lap_ids, path, args.format))

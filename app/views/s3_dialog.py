@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.sync import secrets
-from app.services.sync.config import probe
+from app.services.sync.config import create_and_probe, probe
 from app.services.sync.saved import S3Form, applied, form_of, save
 from app.views.context import AppContext
 from app.views.theme import ERROR, MUTED, OK, WARN
@@ -29,6 +29,7 @@ VERDICTS = {  # verdict -> (heading, colour)
     "ok": ("OK", OK),
     "credentials": ("Wrong credentials", ERROR),
     "bucket": ("No such bucket", ERROR),
+    "not_created": ("Bucket not created", ERROR),
     "unreachable": ("Unreachable", ERROR),
     "config": ("Incomplete settings", WARN),
     "error": ("Failed", ERROR),
@@ -47,7 +48,7 @@ class S3SettingsDialog(QDialog):
         form = form_of(ctx.settings)
         self.endpoint = self._line(form.endpoint, "http://minio.local:9000 — empty for AWS S3")
         self.region = self._line(form.region, "us-east-1")
-        self.bucket = self._line(form.bucket, "an existing bucket")
+        self.bucket = self._line(form.bucket, "a bucket (Create bucket or the first push makes it)")
         self.prefix = self._line(form.prefix, "optional, e.g. team-a/")
         self.access_key = self._line(form.access_key, "")
         self.secret_key = QLineEdit()
@@ -77,12 +78,20 @@ class S3SettingsDialog(QDialog):
 
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
+        self.create_button = QPushButton("Create bucket")
+        self.create_button.setToolTip("The bucket does not exist: create it with these settings")
+        self.create_button.clicked.connect(self.create_bucket)
+        self.create_button.setVisible(False)  # offered only once a test found the bucket missing
         self.result = QLabel()
         self.result.setObjectName("test_result")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.create_button)
+        buttons.addStretch(1)
+        test_row.addLayout(buttons)
         test_row.addWidget(self.result, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -122,10 +131,18 @@ class S3SettingsDialog(QDialog):
 
     # ---- test connection
     def test_connection(self):
+        return self._probe("Test S3 connection", probe, "Testing…")
+
+    def create_bucket(self):
+        """Create the missing bucket with the settings as typed, then test them again."""
+        return self._probe("Create S3 bucket", create_and_probe, f"Creating bucket {self.bucket.text()!r}…")
+
+    def _probe(self, title: str, check, doing: str):
         settings = applied(self.ctx.settings, self.form(), self._secret())
         self.test_button.setEnabled(False)
-        self._show("Testing…", MUTED)
-        job = self.ctx.runner.submit("Test S3 connection", lambda _progress: probe(settings), quiet=True)
+        self.create_button.setEnabled(False)
+        self._show(doing, MUTED)
+        job = self.ctx.runner.submit(title, lambda _progress: check(settings), quiet=True)
         job.result.connect(self._tested)
         job.error.connect(lambda message: self._tested(("error", message)))
         return job
@@ -134,6 +151,8 @@ class S3SettingsDialog(QDialog):
         verdict, message = answer
         heading, colour = VERDICTS.get(verdict, VERDICTS["error"])
         self.test_button.setEnabled(True)
+        self.create_button.setEnabled(True)
+        self.create_button.setVisible(verdict in ("bucket", "not_created"))
         self._show(f"<b>{heading}</b> — {message}", colour)
         self.verdict = verdict
 

@@ -100,8 +100,8 @@ class SyncMenu:
 
 
 def push_summary(report: PushReport) -> tuple[str, bool]:
-    text = (f"Push: {len(report.uploaded)} files uploaded, {report.already} already in the bucket; "
-            f"{len(report.races)} races complete in the bucket")
+    text = (f"Push: {'bucket created, ' if report.bucket_created else ''}{len(report.uploaded)} files uploaded, "
+            f"{report.already} already in the bucket; {len(report.races)} races complete in the bucket")
     if report.failed:
         key, error = next(iter(report.failed.items()))
         text += f"; {len(report.failed)} failed (first: {key}: {error})"

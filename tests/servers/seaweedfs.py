@@ -11,6 +11,9 @@ from pathlib import Path
 
 ACCESS_KEY = "pitwall-test-key"
 SECRET_KEY = "pitwall-test-secret-0123456789"
+# A second identity that may read and write objects but not create buckets (SeaweedFS needs Admin for that).
+LIMITED_ACCESS_KEY = "pitwall-limited-key"
+LIMITED_SECRET_KEY = "pitwall-limited-secret-0123456789"
 
 
 def free_port() -> int:
@@ -51,6 +54,10 @@ class SeaweedFS:
             "name": "test",
             "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
             "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        }, {
+            "name": "limited",
+            "credentials": [{"accessKey": LIMITED_ACCESS_KEY, "secretKey": LIMITED_SECRET_KEY}],
+            "actions": ["Read", "Write", "List", "Tagging"],
         }]}))
         p1, p2, p3, p4, p5, p6, p7 = self._ports
         cmd = [

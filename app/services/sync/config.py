@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import boto3
@@ -23,6 +24,7 @@ from app.services.sync import secrets
 
 CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden"}
 MISSING_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 class SyncError(PitwallError):
@@ -39,6 +41,10 @@ class CredentialsRefused(SyncError):
 
 class BucketMissing(SyncError):
     """The server answered but has no such bucket."""
+
+
+class BucketNotCreated(SyncError):
+    """The bucket is missing and the server would not create it (no permission, name taken or invalid)."""
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,9 @@ def explain(exc: BaseException, target: S3Target, what: str = "") -> SyncError:
         if code in CREDENTIAL_CODES:
             return CredentialsRefused(f"The S3 server refused the credentials for {where}{doing} ({code}): "
                              "check the access key and secret key.")
-        if code in MISSING_BUCKET_CODES or code == "NoSuchBucket":
-            return BucketMissing(f"Bucket {target.bucket!r} does not exist at {target.endpoint or 'AWS S3'}{doing}.")
+        if code in MISSING_BUCKET_CODES:
+            return BucketMissing(f"Bucket {target.bucket!r} does not exist at {target.endpoint or 'AWS S3'}{doing}; "
+                                 "`pitwall sync push` (or Create bucket in Sync → S3 settings) creates it.")
         if code == "BadDigest":
             return SyncError(f"The S3 server received a damaged copy{doing} (checksum mismatch); try again.")
         message = exc.response.get("Error", {}).get("Message", "")
@@ -160,6 +167,40 @@ def check_bucket(target: S3Target, client=None) -> None:
         client.head_bucket(Bucket=target.bucket)
     except (ClientError, BotoCoreError) as exc:
         raise explain(exc, target, "opening the bucket") from None
+
+
+def create_bucket(target: S3Target, client=None) -> bool:
+    """Create the target's bucket: True when this call created it, False when it was there already (ours)."""
+    if not _BUCKET_NAME.match(target.bucket):  # S3's rules; some servers accept more, AWS and MinIO do not
+        raise BucketNotCreated(f"{target.bucket!r} is not a valid bucket name: use 3–63 lower-case letters, digits, "
+                               "dots and hyphens, starting and ending with a letter or digit.")
+    client = client or target.client()
+    kwargs: dict = {"Bucket": target.bucket}
+    if target.region and target.region != "us-east-1":  # AWS refuses an explicit us-east-1 constraint
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": target.region}
+    try:
+        client.create_bucket(**kwargs)
+    except ClientError as exc:
+        code = error_code(exc)
+        if code == "BucketAlreadyOwnedByYou":  # created meanwhile (another push, another window)
+            return False
+        raise _not_created(exc, code, target) from None
+    except BotoCoreError as exc:
+        raise explain(exc, target, "creating the bucket") from None
+    return True
+
+
+def _not_created(exc: ClientError, code: str, target: S3Target) -> SyncError:
+    where = f"Bucket {target.bucket!r} does not exist at {target.endpoint or 'AWS S3'}"
+    if code in CREDENTIAL_CODES:
+        return BucketNotCreated(
+            f"{where} and these credentials may not create it ({code}): create it with an administrator account "
+            "(the MinIO/AWS console, or `mc mb` / `aws s3 mb`), or use keys allowed s3:CreateBucket, then try again.")
+    if code == "BucketAlreadyExists":
+        return BucketNotCreated(f"The bucket name {target.bucket!r} is taken by another account: choose another.")
+    if code == "InvalidBucketName":
+        return BucketNotCreated(f"The server refused {target.bucket!r} as a bucket name: choose another.")
+    return BucketNotCreated(f"{where} and creating it failed: {explain(exc, target)}")
 
 
 def check_connection(target: S3Target) -> str:
@@ -189,3 +230,19 @@ def probe(settings: Settings) -> tuple[str, str]:
         return ("config" if text.startswith("No S3") else "error"), text
     except (ValueError, BotoCoreError) as exc:  # e.g. a malformed endpoint URL
         return "config", f"Invalid S3 settings: {exc}"
+
+
+def create_and_probe(settings: Settings) -> tuple[str, str]:
+    """The settings dialog's "Create bucket": create the bucket, then test again. Never raises; a refusal is
+    the verdict "not_created" with what to do."""
+    try:
+        target = target_from(settings)
+        created = create_bucket(target)
+    except SyncError as exc:
+        return "not_created", str(exc)
+    except (ValueError, BotoCoreError) as exc:
+        return "config", f"Invalid S3 settings: {exc}"
+    verdict, message = probe(settings)
+    if created and verdict == "ok":
+        message = f"Created bucket {target.bucket!r}. {message}"
+    return verdict, message

@@ -20,7 +20,7 @@ from app.domain.models import RaceStatus
 from app.errors import Cancelled, PitwallError, Progress, no_progress
 from app.fileio import file_sha256
 from app.services.sync import layout, manifest, pool, state
-from app.services.sync.config import S3Target, SyncError, check_bucket, explain
+from app.services.sync.config import BucketMissing, S3Target, SyncError, create_bucket, explain
 from app.services.sync.state import Item
 from app.services.sync.transfer import remote_sha256, upload
 from app.store import Store
@@ -37,9 +37,11 @@ class PushReport:
     bytes_done: int = 0
     items_total: int = 0
     cancelled: bool = False
+    bucket_created: bool = False  # the bucket did not exist: this push created it
 
     def as_dict(self) -> dict:
-        return {"races_complete": self.races, "uploaded": len(self.uploaded), "already_synced": self.already,
+        return {"bucket_created": self.bucket_created, "races_complete": self.races,
+                "uploaded": len(self.uploaded), "already_synced": self.already,
                 "failed": [{"key": k, "error": e} for k, e in self.failed.items()],
                 "items_total": self.items_total, "bytes_total": self.bytes_total, "bytes_done": self.bytes_done,
                 "cancelled": self.cancelled}
@@ -107,15 +109,9 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
          on_item: Callable[[int, int], None] | None = None) -> PushReport:
     """Push the given races (default: every Ready race). Raises SyncError when nothing could be done."""
     putter = target.putter()
-    if putter is None:
-        client = target.client()
-        check_bucket(target, client)
-    else:  # the lean client answers the bucket check; boto3 is built only if something needs it
-        client = _LazyClient(target)
-        try:
-            putter.head_bucket()
-        except (ClientError, BotoCoreError) as exc:
-            raise explain(exc, target, "opening the bucket") from None
+    # With the lean client, boto3 is built only if something needs it (creating a bucket, multipart, ...).
+    client = target.client() if putter is None else _LazyClient(target)
+    created = _open_bucket(target, client, putter)
     ready = [r.id for r in store.races() if r.status == RaceStatus.READY]
     if race_ids:
         missing = [r for r in race_ids if r not in ready]
@@ -129,7 +125,7 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     # multipart upload.
     _abort_stale_uploads(client, target, maybe_remote)
 
-    report = PushReport(already=confirmed)
+    report = PushReport(already=confirmed, bucket_created=created)
     totals = pool.Totals(bytes_total=sum(i.size for i in todo), items_total=len(todo) + len(ready))
     state.mark(store, target.id, todo, state.UPLOADING)
 
@@ -152,6 +148,21 @@ def push(store: Store, target: S3Target, race_ids: list[str] | None = None, prog
     if result.cancelled:
         raise Cancelled("Push cancelled; what was uploaded is kept, push again to resume.")
     return report
+
+
+def _open_bucket(target: S3Target, client, putter) -> bool:
+    """Check the bucket can be used; create it when it is missing. True when this push created it."""
+    try:
+        if putter is None:
+            client.head_bucket(Bucket=target.bucket)
+        else:
+            putter.head_bucket()
+        return False
+    except (ClientError, BotoCoreError) as exc:
+        error = explain(exc, target, "opening the bucket")
+    if not isinstance(error, BucketMissing):
+        raise error
+    return create_bucket(target, client)
 
 
 def _recorder(store, target_id: str):
