@@ -46,3 +46,10 @@ def test_report_json_and_usage_errors(home, capsys):
     assert circuit["fastest_lap"] is None  # the short file has no lap timed to the line
     assert main(["report", "devices", "daily"]) == 1
     assert "--source" in capsys.readouterr().err
+
+
+def test_device_report_names_match_the_service():
+    from app.cli.query import DEVICE_REPORTS
+    from app.services.analytics.reports import DEVICE_REPORTS as SERVICE
+
+    assert DEVICE_REPORTS == SERVICE

@@ -90,3 +90,10 @@ def test_secret_saved_in_the_keyring_is_used_and_never_in_settings(s3_env, s3_se
     assert run_json(capsys, "sync", "test")["ok"] is True
     assert s3_server.secret_key not in repr(load_settings())
     assert all(s3_server.secret_key.encode() not in p.read_bytes() for p in home.rglob("*") if p.is_file())
+
+
+def test_export_format_names_match_the_service():
+    from app.cli.sync import EXPORT_FORMATS
+    from app.services.export import FORMATS
+
+    assert EXPORT_FORMATS == FORMATS

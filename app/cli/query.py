@@ -1,18 +1,21 @@
 """`pitwall query "SQL"` and `pitwall report ...`: SQL over the archive and the built-in reports."""
 
+from __future__ import annotations
+
 import math
 import sys
-
-import pyarrow.csv as pacsv
+from typing import TYPE_CHECKING
 
 from app.cli.common import print_json, settings_from, table
 from app.errors import PitwallError
-from app.services.analytics import DeviceSource, QueryResult, open_archive, run_query, run_report
-from app.services.analytics.queries import expand
-from app.services.analytics.reports import DEVICE_REPORTS
-from app.store import Store
+
+if TYPE_CHECKING:
+    from app.services.analytics import QueryResult
 
 SHOWN_ROWS = 200  # plain-text output; --csv and --json print everything
+# The same names as app.services.analytics.reports.DEVICE_REPORTS (a test keeps them equal); not imported here
+# because that loads DuckDB, and registering the commands must stay cheap.
+DEVICE_REPORTS = ("overview", "daily", "list", "latest")
 
 
 def register(sub) -> None:
@@ -39,6 +42,9 @@ def _output_flags(p) -> None:
 
 
 def _open(args, source: str | None, unrestricted: bool = False):
+    from app.services.analytics import DeviceSource, open_archive
+    from app.store import Store
+
     settings = settings_from(args)
     store = Store(settings.home)
     devices = DeviceSource.parse(source) if source else None
@@ -46,6 +52,9 @@ def _open(args, source: str | None, unrestricted: bool = False):
 
 
 def cmd_query(args) -> int:
+    from app.services.analytics import run_query
+    from app.services.analytics.queries import expand
+
     store, archive = _open(args, args.source, args.unrestricted)
     try:
         result = run_query(archive, expand(args.sql, has_devices=archive.devices is not None))
@@ -67,6 +76,8 @@ def cmd_report(args) -> int:
         if args.which:
             raise PitwallError(f"The {args.kind} report takes no sub-report.")
         name = args.kind
+    from app.services.analytics import run_report
+
     store, archive = _open(args, args.source if args.kind == "devices" else None)
     try:
         result = run_report(archive, name)
@@ -83,6 +94,8 @@ def _print(result: QueryResult, args) -> None:
     if args.json:
         print_json([{k: _plain(v) for k, v in row.items()} for row in result.records()])
     elif args.csv:
+        import pyarrow.csv as pacsv
+
         pacsv.write_csv(result.table, sys.stdout.buffer)
     else:
         rows = [[_plain(v) for v in row] for row in result.rows(0, SHOWN_ROWS)]
