@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.errors import PitwallError
-from app.sources.camera.rtsp import TRANSPORTS
 from app.sources.camera.urls import (
+    TRANSPORTS,
     Credentials,
     check_camera_id,
     host_port,

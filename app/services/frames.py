@@ -22,8 +22,6 @@ from sqlalchemy import select, update
 
 from app.errors import PitwallError
 from app.fileio import write_atomic
-from app.services.imagediff import read_still
-from app.sources.camera.images import encode_jpeg, thumbnail
 from app.store import Store
 from app.store.schema import Frame, Lap, Race, utcnow
 
@@ -105,6 +103,8 @@ def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: dat
                data: bytes | None = None, suffix: str = ".jpg", meta: dict | None = None,
                link: Link = Link(), burst_id: str | None = None, burst_index: int | None = None) -> Frame:
     """Write the still and its thumbnail, then the catalog row; a failure leaves neither behind."""
+    from app.sources.camera.images import encode_jpeg, thumbnail  # OpenCV: loaded when a still is saved
+
     if data is None:
         data, suffix = encode_jpeg(image), ".jpg"
     frame_id = str(uuid.uuid4())
@@ -137,6 +137,9 @@ def ensure_thumbnail(store: Store, frame: Frame) -> Path:
     thumb = store.paths.absolute(frame.thumb_path)
     original = store.paths.absolute(frame.path)
     if not thumb.exists() and original.exists():
+        from app.services.imagediff import read_still  # OpenCV: only when a thumbnail is missing
+        from app.sources.camera.images import thumbnail
+
         image = read_still(original)
         tmp = thumb.with_name(thumb.name + ".part")
         tmp.write_bytes(thumbnail(image))

@@ -14,17 +14,15 @@ from PySide6.QtGui import QImage
 from app.config import Settings
 from app.errors import PitwallError
 from app.services.cameras import target_for
-from app.services.capture import grab_options, grab_stills, import_images
 from app.services.frames import LinkRequest, ensure_thumbnail, list_frames
-from app.services.imagediff import difference, read_still
 from app.sources.camera.limiter import shared_limiter
-from app.sources.camera.rtsp import PreviewStream
 from app.sources.camera.urls import mask_url
 from app.store import Store
 from app.store.schema import Frame
 from app.workers.runner import Job, JobRunner
 
 PREVIEW_FPS = 8
+# OpenCV (capture, imagediff, rtsp) is imported inside the jobs: the window paints before it loads.
 
 
 def to_qimage(image: np.ndarray) -> QImage:
@@ -40,6 +38,8 @@ def start_grab(runner: JobRunner, store: Store, settings: Settings, camera: str,
     what = "still" if frames == 1 else f"burst of {frames}"
 
     def run(progress):
+        from app.services.capture import grab_stills
+
         target = target_for(store, camera)
         return grab_stills(store, settings, target, frames, fps, meta, link, progress)
 
@@ -48,8 +48,12 @@ def start_grab(runner: JobRunner, store: Store, settings: Settings, camera: str,
 
 def start_import(runner: JobRunner, store: Store, settings: Settings, files: list[Path], camera_id: str,
                  meta: dict | None = None, link: LinkRequest | None = None) -> Job:
-    return runner.submit(f"Import {len(files)} image(s) as {camera_id}",
-                         lambda p: import_images(store, settings, files, camera_id, meta, link, progress=p))
+    def run(progress):
+        from app.services.capture import import_images
+
+        return import_images(store, settings, files, camera_id, meta, link, progress=progress)
+
+    return runner.submit(f"Import {len(files)} image(s) as {camera_id}", run)
 
 
 @dataclass
@@ -80,6 +84,8 @@ class Comparison:
 
 def start_compare(runner: JobRunner, store: Store, before: Frame, after: Frame) -> Job:
     def compare(progress) -> Comparison:
+        from app.services.imagediff import difference, read_still
+
         a = read_still(store.paths.absolute(before.path))
         b = read_still(store.paths.absolute(after.path))
         diff = difference(a, b)
@@ -104,6 +110,9 @@ class PreviewWorker(QThread):
         self._stop.set()
 
     def run(self) -> None:
+        from app.services.capture import grab_options
+        from app.sources.camera.rtsp import PreviewStream
+
         try:
             target = target_for(self.store, self.camera)
             opts = grab_options(self.settings, target.transport)

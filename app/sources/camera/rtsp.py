@@ -20,9 +20,8 @@ import numpy as np
 from app.errors import PitwallError, Progress, no_progress
 from app.sources.camera._cv import cv2
 from app.sources.camera.limiter import StreamLimiter
-from app.sources.camera.urls import host_port, mask_url
+from app.sources.camera.urls import TRANSPORTS, host_port, mask_url
 
-TRANSPORTS = ("tcp", "udp")
 BACKOFF_START = 0.25
 BACKOFF_MAX = 2.0
 

@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from app.errors import PitwallError
 
 SCHEMES = ("rtsp", "rtsps")
+TRANSPORTS = ("tcp", "udp")  # RTSP over TCP or UDP
 MASK = "***:***"
 # scheme://userinfo@ — anywhere in a text (error messages from libraries, exceptions, logs)
 _USERINFO = re.compile(r"(?i)\b(rtsps?|https?)://[^/@\s]*@")
