@@ -1,6 +1,7 @@
 """The `pitwall` command line: every long-running thing the window does, without a window.
 
-Each command module has `register(subparsers)`; add a module to COMMANDS to add commands.
+Each command module has `register(subparsers)`; add a module to COMMANDS to add commands. Registering must stay
+cheap: a command module imports its services inside the command, not at the top (tests/test_cli_startup.py).
 Output for other tools is `--json`; a failure exits non-zero with one line on stderr.
 """
 
@@ -8,10 +9,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import camera, f1, gui, query, races, record, sync
+from app.cli import analysis, camera, f1, gui, query, races, record, sync
 from app.errors import PitwallError
 
-COMMANDS = (races, record, f1, query, sync, camera, gui)
+COMMANDS = (races, analysis, record, f1, query, sync, camera, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
