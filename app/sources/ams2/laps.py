@@ -1,28 +1,29 @@
-"""Split the followed car's samples into laps, mark them, and derive the lap channels.
+"""Split the followed car's samples into laps as the stream goes by, mark them, and derive the lap channels.
 
 Boundaries come from the timings stream: the lap counter changing, or the game's lap timer starting,
-restarting or stopping (an out-lap from the garage, a restart, a return to the pits).
+restarting or stopping (an out-lap from the garage, a restart, a return to the pits). A lap is handed on as
+soon as the next one begins, so only the lap being driven is held in memory.
 """
 
 import numpy as np
 
 from app.domain.models import Channels, LapData, LapFlag
 from app.sources.ams2 import packets as pk
-from app.sources.ams2.decode import Streams
+from app.sources.ams2.decode import Batch
 
 AT_LINE_S = 1.0  # a lap timer below this at a boundary means the car just crossed the line
 STOPPED_KMH = 5.0
 
 
 def _boundaries(lap: np.ndarray, lt: np.ndarray) -> np.ndarray:
-    """Indices of timing rows that start a new segment (row 0 always does)."""
+    """Indices of timing rows that start a new segment, row 0 excluded (it continues the row before)."""
     prev_lap, prev_lt, cur_lt = lap[:-1], lt[:-1], lt[1:]
     new_lap = lap[1:] != prev_lap
     timer_started = (cur_lt >= 0) & (prev_lt < 0)
     timer_reset = (cur_lt >= 0) & (prev_lt >= 0) & (cur_lt < prev_lt - AT_LINE_S)
     timer_stopped = (cur_lt < 0) & (prev_lt >= 0)
     cut = new_lap | timer_started | timer_reset | timer_stopped
-    return np.concatenate(([0], np.flatnonzero(cut) + 1))
+    return np.flatnonzero(cut) + 1
 
 
 def _line_crossing_ms(ms: float, lap_time: float) -> float:
@@ -97,66 +98,105 @@ def lap_channels(tel: np.ndarray, tel_ms: np.ndarray, start_ms: float, session_s
     return ch
 
 
-def split_laps(s: Streams) -> list[LapData]:
-    rows, ms = s.timing, s.timing_ms
-    lap = rows["current_lap"].astype(np.int32)
-    lt = rows["lap_time"].astype(np.float64)
-    starts = _boundaries(lap, lt)
-    ends = np.append(starts[1:], len(rows))
+class LapSplitter:
+    """Feed it batches in stream order; it returns each lap once the lap after it has begun."""
 
-    # Where each segment begins on the time base: the line crossing when it starts timed from the line,
-    # otherwise the first row that shows it; the first segment also takes the telemetry before it.
-    begin_ms = np.array([
-        _line_crossing_ms(ms[b], lt[b]) if 0 <= lt[b] < AT_LINE_S else ms[b] for b in starts
-    ])
-    begin_ms[0] = min(begin_ms[0], s.tel_ms[0])
-    cuts = np.searchsorted(s.tel_ms, begin_ms, side="left")
-    cuts = np.append(cuts, len(s.tel_ms))
-    session_start = float(s.tel_ms[0])
+    def __init__(self) -> None:
+        self._tel: list[np.ndarray] = []  # telemetry from the current lap's first sample on
+        self._tel_ms = np.empty(0)
+        self._tel_base = 0  # stream index of the first buffered telemetry sample
+        self._rows: list[np.ndarray] = []  # timing rows of the current lap
+        self._rows_ms: list[np.ndarray] = []
+        self._cut = 0  # stream index of the current lap's first telemetry sample
+        self._prev: tuple[int, float] | None = None  # lap counter and timer of the last row seen
+        self._session_start: float | None = None
 
-    laps: list[LapData] = []
-    for k, (b, e) in enumerate(zip(starts, ends, strict=True)):
-        t0, t1 = cuts[k], cuts[k + 1]
-        if t1 <= t0:
-            continue  # a timing glitch with no telemetry inside: nothing to store
-        seg = rows[b:e]
-        seg_lt = lt[b:e]
-        timed = seg_lt[0] >= 0
-        from_line = timed and seg_lt[0] < AT_LINE_S
-        nxt = ends[k] if k + 1 < len(starts) else None
-        to_line = (
-            timed and nxt is not None and 0 <= lt[nxt] < AT_LINE_S and lap[nxt] == lap[b] + 1
-        )
-        flags: list[LapFlag] = []
-        if not timed:
-            flags.append(LapFlag.OUT_LAP)
-        elif not from_line or not to_line:
-            flags.append(LapFlag.PARTIAL)
-        tel = s.telemetry[t0:t1]
-        pit = seg["pit_mode"]
-        stopped_at_end = float(tel["speed"][-1]) * 3.6 < STOPPED_KMH
-        if np.isin(pit, pk.PIT_MODES_IN_PITS).any() or (timed and not to_line and stopped_at_end):
-            flags.append(LapFlag.IN_LAP)
-        if np.isin(pit, pk.PIT_MODES_LEAVING).any() and LapFlag.OUT_LAP not in flags:
-            flags.append(LapFlag.OUT_LAP)
-        if (seg["race_state"] & pk.LAP_INVALIDATED).any():
-            flags.append(LapFlag.INVALID)
+    def feed(self, batch: Batch) -> list[LapData]:
+        if len(batch.telemetry):
+            self._tel.append(batch.telemetry)
+            self._tel_ms = np.concatenate((self._tel_ms, batch.tel_ms))
+            if self._session_start is None:
+                self._session_start = float(batch.tel_ms[0])
+        rows, ms = batch.timing, batch.timing_ms
+        if not len(rows):
+            return []
+        lap = rows["current_lap"].astype(np.int32)
+        lt = rows["lap_time"].astype(np.float64)
+        if self._prev is None:
+            cuts = _boundaries(lap, lt)  # row 0 opens the first lap, which takes all telemetry before it
+        else:
+            cuts = _boundaries(np.append(self._prev[0], lap), np.append(self._prev[1], lt)) - 1
+        laps: list[LapData] = []
+        pos = 0
+        for b in cuts.tolist():
+            self._rows.append(rows[pos:b])
+            self._rows_ms.append(ms[pos:b])
+            begin = _line_crossing_ms(ms[b], lt[b]) if 0 <= lt[b] < AT_LINE_S else ms[b]
+            cut = max(self._cut, self._tel_base + int(np.searchsorted(self._tel_ms, begin, side="left")))
+            done = self._close(cut, (int(lap[b]), float(lt[b])))
+            if done is not None:
+                laps.append(done)
+            pos = b
+        self._rows.append(rows[pos:])
+        self._rows_ms.append(ms[pos:])
+        self._prev = (int(lap[-1]), float(lt[-1]))
+        return laps
 
-        # The game's own lap time: its timer's last reading before the line. Extrapolating to the crossing
-        # is no better: tick counts and the lap timer jitter against each other by about 10 ms.
-        lap_time = round(float(seg_lt[-1]), 3) if to_line else None
-        start_ms = _line_crossing_ms(ms[b], seg_lt[0]) if timed else float(s.tel_ms[t0])
-        channels = lap_channels(
-            tel, s.tel_ms[t0:t1], start_ms, session_start, ms[b:e], seg["lap_distance"].astype(np.float64)
-        )
-        laps.append(
-            LapData(
-                number=int(lap[b]),
-                channels=channels,
-                lap_time=lap_time,
-                sectors=_sector_times(seg, lap_time) if timed else (None, None, None),
-                flags=flags,
-                start_time=round((start_ms - session_start) / 1000.0, 3),
-            )
-        )
-    return laps
+    def finish(self) -> list[LapData]:
+        if self._prev is None:
+            return []
+        done = self._close(self._tel_base + len(self._tel_ms), None)
+        return [done] if done is not None else []
+
+    def _close(self, cut: int, nxt: tuple[int, float] | None) -> LapData | None:
+        """Hand on the current lap (telemetry up to stream index cut) and start the next one there."""
+        seg = np.concatenate(self._rows)
+        seg_ms = np.concatenate(self._rows_ms)
+        self._rows, self._rows_ms = [], []
+        tel_all = np.concatenate(self._tel) if len(self._tel) > 1 else (self._tel[0] if self._tel else None)
+        t0, t1 = self._cut - self._tel_base, cut - self._tel_base
+        lap = None
+        if t1 > t0 and len(seg) and tel_all is not None:
+            lap = _lap(seg, seg_ms, tel_all[t0:t1], self._tel_ms[t0:t1], nxt, self._session_start or 0.0)
+        if tel_all is not None:
+            self._tel = [tel_all[t1:]] if t1 < len(tel_all) else []
+        self._tel_ms = self._tel_ms[t1:]
+        self._tel_base, self._cut = cut, cut
+        return lap
+
+
+def _lap(seg: np.ndarray, ms: np.ndarray, tel: np.ndarray, tel_ms: np.ndarray, nxt: tuple[int, float] | None,
+         session_start: float) -> LapData:
+    """One lap from its timing rows and telemetry; nxt is the first row of the lap after it (None at the end)."""
+    number = int(seg["current_lap"][0])
+    seg_lt = seg["lap_time"].astype(np.float64)
+    timed = seg_lt[0] >= 0
+    from_line = timed and seg_lt[0] < AT_LINE_S
+    to_line = timed and nxt is not None and 0 <= nxt[1] < AT_LINE_S and nxt[0] == number + 1
+    flags: list[LapFlag] = []
+    if not timed:
+        flags.append(LapFlag.OUT_LAP)
+    elif not from_line or not to_line:
+        flags.append(LapFlag.PARTIAL)
+    pit = seg["pit_mode"]
+    stopped_at_end = float(tel["speed"][-1]) * 3.6 < STOPPED_KMH
+    if np.isin(pit, pk.PIT_MODES_IN_PITS).any() or (timed and not to_line and stopped_at_end):
+        flags.append(LapFlag.IN_LAP)
+    if np.isin(pit, pk.PIT_MODES_LEAVING).any() and LapFlag.OUT_LAP not in flags:
+        flags.append(LapFlag.OUT_LAP)
+    if (seg["race_state"] & pk.LAP_INVALIDATED).any():
+        flags.append(LapFlag.INVALID)
+
+    # The game's own lap time: its timer's last reading before the line. Extrapolating to the crossing
+    # is no better: tick counts and the lap timer jitter against each other by about 10 ms.
+    lap_time = round(float(seg_lt[-1]), 3) if to_line else None
+    start_ms = _line_crossing_ms(ms[0], seg_lt[0]) if timed else float(tel_ms[0])
+    channels = lap_channels(tel, tel_ms, start_ms, session_start, ms, seg["lap_distance"].astype(np.float64))
+    return LapData(
+        number=number,
+        channels=channels,
+        lap_time=lap_time,
+        sectors=_sector_times(seg, lap_time) if timed else (None, None, None),
+        flags=flags,
+        start_time=round((start_ms - session_start) / 1000.0, 3),
+    )
