@@ -33,6 +33,11 @@ class DataPaths:
         return self.home / "fastf1-cache"
 
     @property
+    def tracks_dir(self) -> Path:
+        """Track models (corners, sector lines), one JSON file per track, with the user's edits."""
+        return self.home / "tracks"
+
+    @property
     def queries_dir(self) -> Path:
         return self.home / "queries"
 

@@ -18,6 +18,10 @@ from app.services.analysis.trace import Clock, LapTrace, lap_clock
 from app.services.compare import map_axes
 
 WINDOW_M = 150.0  # how far from its distance-based guess a sample's track position is searched
+# Position says where the car is to a few metres but jitters from sample to sample (F1 positions come at ~4 Hz
+# and are interpolated onto the car data); integrated speed is smooth but drifts. Take the drift correction
+# from position, low-passed over this distance, and the fine shape from speed.
+POSITION_SMOOTH_M = 300.0
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Aligned:
     residual_m: list[float] = field(default_factory=list)  # unpinned miss at each pin (sector lines, line)
     pins: list[float] = field(default_factory=list)  # reference distances of the pins used
     notes: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)  # derived arrays reused across comparisons
 
     @property
     def time(self) -> np.ndarray:
@@ -138,4 +143,16 @@ def _project(trace: LapTrace, clock: Clock, ref: Aligned, guess: np.ndarray) -> 
     rows = np.arange(len(guess))
     out = along[rows, best]
     out[0], out[-1] = 0.0, float(rd[-1])  # the line is the line: the clock put both ends on it
-    return out
+    return guess + _low_pass(guess, out - guess, POSITION_SMOOTH_M)
+
+
+def _low_pass(x: np.ndarray, y: np.ndarray, metres: float, step: float = 5.0) -> np.ndarray:
+    """y(x) smoothed by a moving average `metres` wide, on a regular grid and back."""
+    grid = np.arange(x[0], x[-1] + step, step)
+    n = max(int(metres / step) | 1, 1)
+    on_grid = np.interp(grid, x, y)
+    half = n // 2
+    on_grid = np.concatenate((np.full(half, on_grid[0]), on_grid, np.full(half, on_grid[-1])))
+    csum = np.concatenate(([0.0], np.cumsum(on_grid)))
+    smooth = (csum[n:] - csum[:-n]) / n
+    return np.interp(x, grid, smooth)

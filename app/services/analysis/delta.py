@@ -53,20 +53,23 @@ def delta(lap: Aligned, ref: Aligned) -> Delta:
         values = values - values[0] if len(values) else values
     else:
         values = lap.time_at(grid) - t_ref
-    band = np.sqrt(_sampling_error(lap, grid) ** 2 + _sampling_error(ref, grid) ** 2)
+    band = np.sqrt(_sampling_error(lap, grid) ** 2 + _sampling_error(ref, grid) ** 2)  # ref: cached per grid
     band = band + _pin_error(lap, ref, grid) + TIMING_RESOLUTION_S
     return Delta(grid, values, band, lap.method, lap, ref, notes=list(lap.notes))
 
 
 def _sampling_error(lap: Aligned, grid: np.ndarray) -> np.ndarray:
-    t, d = lap.time, lap.distance
-    v = np.diff(d) / np.maximum(np.diff(t), 1e-6)
-    if len(v) < 2:
-        return np.zeros_like(grid)
-    dv = np.abs(np.diff(v, prepend=v[0]))
-    per_interval = 0.5 * np.diff(t) * dv / np.maximum(v + np.roll(v, 1), 1e-3)
-    mid = (d[1:] + d[:-1]) / 2
-    return np.interp(grid, mid, per_interval)
+    cached = lap.cache.get("sampling")
+    if cached is None:
+        t, d = lap.time, lap.distance
+        dt = np.diff(t)
+        v = np.diff(d) / np.maximum(dt, 1e-6)
+        if len(v) < 2:
+            return np.zeros_like(grid)
+        v_before = np.concatenate(([v[0]], v[:-1]))
+        per_interval = 0.5 * dt * np.abs(v - v_before) / np.maximum(v + v_before, 1e-3)
+        cached = lap.cache["sampling"] = ((d[1:] + d[:-1]) / 2, per_interval)
+    return np.interp(grid, *cached)
 
 
 def _pin_error(lap: Aligned, ref: Aligned, grid: np.ndarray) -> np.ndarray:

@@ -75,10 +75,12 @@ def lap_clock(trace: LapTrace) -> Clock:
     d = np.asarray(ch["distance"], dtype=np.float64)
     v = np.asarray(ch["speed"], dtype=np.float64) / 3.6 if "speed" in ch else None
     notes: list[str] = []
-    drops = np.flatnonzero(np.diff(d) < -BACKWARDS_M)
-    if len(drops):
-        notes.append(f"distance goes backwards at {d[drops[0]]:.0f} m (a spin?): held there")
-    d = np.maximum.accumulate(d)
+    held = np.maximum.accumulate(d)
+    back = held - d
+    if len(back) and back.max() > BACKWARDS_M:
+        k = int(np.argmax(back))
+        notes.append(f"distance goes backwards by {back[k]:.0f} m at {held[k]:.0f} m (a spin?): held there")
+    d = held
     idx = np.arange(len(t))
 
     def speed_at(i: int) -> float:
@@ -125,12 +127,11 @@ def _clip_edge(t, d, idx, at: float, speed: float, at_start: bool):
 
 def _longest_still(t: np.ndarray, d: np.ndarray) -> tuple[float, float]:
     """(distance, seconds) of the longest stretch where distance did not move."""
-    moving = np.concatenate(([True], np.diff(d) > 0.05))
-    starts = np.flatnonzero(moving)
-    if len(starts) < 2:
-        return float(d[0]), float(t[-1] - t[0]) if not moving[1:].any() else 0.0
-    gaps = np.diff(np.append(t[starts], t[-1]))
-    k = int(np.argmax(gaps))
-    # A gap between two moving samples is a stretch of standing only when samples sit inside it.
-    inner = starts[k + 1] - starts[k] if k + 1 < len(starts) else len(t) - starts[k]
-    return float(d[starts[k]]), float(gaps[k]) if inner > 1 else 0.0
+    still = np.diff(d) <= 0.01
+    if not still.any():
+        return 0.0, 0.0
+    run = np.cumsum(~still)  # consecutive still steps share a run number
+    seconds = np.bincount(run[still], weights=np.diff(t)[still])
+    k = int(np.argmax(seconds))
+    first = int(np.flatnonzero(still & (run == k))[0])
+    return float(d[first]), float(seconds[k])
