@@ -237,6 +237,7 @@ def test_choose_another_reference_lap(qtbot, window):
 
 def test_record_live_udp_then_open_it(qtbot, window):
     """File → Record live AMS2: real datagrams over a real socket; Cancel stops and the recording opens."""
+    import re
     import threading
 
     from app.sources.ams2.container import decompress, index_packets
@@ -250,6 +251,10 @@ def test_record_live_udp_then_open_it(qtbot, window):
     assert ready.wait(10)
     replay(ports[0], datagrams)
     qtbot.waitUntil(lambda: job.done >= len(datagrams), timeout=10000)  # progress counts packets received
+    jobs = window.dock("dock_jobs").model
+    message = jobs.index(jobs.jobs.index(job), 3)
+    qtbot.waitUntil(lambda: f"{len(datagrams)} packets" in message.data(), timeout=5000)
+    assert re.fullmatch(rf"{len(datagrams)} packets, \d+/s, 0 dropped", message.data())  # live, while recording
     job.cancel()  # "stop recording"
     qtbot.waitUntil(lambda: job.is_finished, timeout=20000)
     assert job.status == "Done", job.message
@@ -258,4 +263,5 @@ def test_record_live_udp_then_open_it(qtbot, window):
     assert sum(lap.sample_count for lap in job.value.laps) == 5083
     assert (window.ctx.store.paths.home / race.raw_path).is_file()
     assert list((window.ctx.store.paths.recordings_dir).glob("ams2-*.ams2"))
+    assert message.data() == f"{len(datagrams)} packets recorded, 0 dropped"
     qtbot.waitUntil(lambda: window.ctx.state.race == race.id)

@@ -1,12 +1,16 @@
-"""`pitwall record`: record live AMS2 telemetry over UDP into a race file, then (optionally) ingest it."""
+"""`pitwall record`: record live AMS2 telemetry over UDP into a race file, then (optionally) ingest it.
 
+The file is written as packets arrive (readable even if the recorder is killed, minus the last second);
+Ctrl+C or SIGTERM stop cleanly and terminate the stream.
+"""
+
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 from app.cli.common import open_store, print_json, settings_from
-from app.services.laps import lap_dict, race_dict
-from app.store.paths import DataPaths
 
 
 def register(sub) -> None:
@@ -22,33 +26,51 @@ def register(sub) -> None:
     p.set_defaults(run=cmd_record)
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # the recorder treats it as a stop: the stream is terminated, the file complete
+
+
 def cmd_record(args) -> int:
-    # Here, not at the top: the decoder and the store load numpy and SQLAlchemy, and registering must stay cheap.
-    from app.services.ingest import ingest_file
     from app.sources.ams2.live import record
+    from app.store.paths import DataPaths
 
     settings = settings_from(args)
     port = args.port if args.port is not None else settings.ams2_udp_port
-    recordings = DataPaths(settings.home).recordings_dir
-    output = args.output or recordings / f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2"
+    output = args.output or DataPaths(settings.home).recordings_dir / f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2"
     deadline = time.monotonic() + args.seconds if args.seconds else None
+    tty = sys.stderr.isatty()
+    shown = [0.0]
 
     def keep_going(stats) -> bool:
-        if sys.stderr.isatty():
-            sys.stderr.write(f"\rrecording: {stats.packets} packets, {stats.seconds:.0f} s")
-        return deadline is None or time.monotonic() < deadline
+        now = time.monotonic()
+        if tty and now - shown[0] >= 0.2:  # a terminal line a few times a second, not per packet
+            shown[0] = now
+            sys.stderr.write(f"\rrecording: {stats.summary()}, {stats.seconds:.0f} s ")
+        return deadline is None or now < deadline
 
     def on_ready(port: int) -> None:
-        print(f"listening on UDP {args.host}:{port}", file=sys.stderr, flush=True)
+        print(f"listening on UDP {args.host}:{port}, writing {output}", file=sys.stderr, flush=True)
 
-    stats = record(output, port, args.host, keep_going, idle_timeout=args.idle, on_ready=on_ready)
-    out = {"file": str(output), "packets": stats.packets, "telemetry": stats.telemetry,
-           "timings": stats.timings, "seconds": round(stats.seconds, 1)}
+    main_thread = threading.current_thread() is threading.main_thread()  # only there can signals be handled
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm) if main_thread else None
+    try:
+        stats = record(output, port, args.host, keep_going, idle_timeout=args.idle, on_ready=on_ready)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    if tty:
+        sys.stderr.write("\n")
+    out = {"file": str(output), "packets": stats.packets, "telemetry": stats.telemetry, "timings": stats.timings,
+           "seconds": round(stats.seconds, 1), "dropped": stats.dropped, "counter_gaps": stats.gaps,
+           "socket_overflows": stats.overflows, "bytes_written": stats.file_bytes}
     if args.ingest:
+        from app.services.ingest import ingest_file
+        from app.services.laps import lap_dict, race_dict
+
         result = ingest_file(open_store(args), output)
         out["race"] = {**race_dict(result.race, len(result.laps)), "laps": [lap_dict(lap) for lap in result.laps]}
     if args.json:
         print_json(out)
     else:
-        print(f"{output}: {stats.packets} packets in {stats.seconds:.0f} s")
+        print(f"{output}: {stats.packets} packets in {stats.seconds:.0f} s, {stats.dropped} dropped")
     return 0

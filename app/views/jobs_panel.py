@@ -61,9 +61,9 @@ class JobModel(ListTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == PROGRESS_COL:
                 return percent(job)
-            return (job.title, job.status, None, job.message)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and job.message:
-            return job.message
+            return (job.title, job.status, None, job.message or job.note)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and (job.message or job.note):
+            return job.message or job.note
         if role == Qt.ItemDataRole.ForegroundRole and col in (1, 3):
             return QColor(STATUS_COLOURS.get(job.status, MUTED) if col == 1 or job.status == "Failed" else MUTED)
         return None

@@ -25,9 +25,12 @@ def start_recording(runner: JobRunner, store: Store, port: int = DEFAULT_PORT,
     output = store.paths.recordings_dir / f"ams2-{time.strftime('%Y%m%d-%H%M%S')}.ams2"
 
     def run(progress) -> IngestResult:
-        # While recording, progress reports packets (no known total); returning False means the user stopped.
-        record(output, port=port, keep_going=lambda stats: progress(stats.packets, 0) is not False,
-               on_ready=on_ready)
+        # While recording, progress reports packets (no known total) and a note with packets/s and drops for the
+        # jobs panel; returning False means the user stopped. The file is on disk all along (see sources/ams2/live).
+        stats = record(output, port=port, on_ready=on_ready,
+                       keep_going=lambda stats: progress(stats.packets, 0, stats.summary()) is not False)
+        # A finished total is never throttled away: the last note stays in the panel.
+        progress(stats.packets, stats.packets, f"{stats.packets} packets recorded, {stats.dropped} dropped")
         return ingest_file(store, output)  # not cancellable: the user asked to stop recording, not to discard it
 
     return runner.submit(f"Record AMS2 (UDP {port})", run)

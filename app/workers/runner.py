@@ -1,7 +1,8 @@
 """Run long jobs on a thread pool; report progress, results and errors on the GUI thread.
 
-A job's function runs on a pool thread and gets a `progress(done, total) -> bool` callback; False means the user
-cancelled (the function raises app.errors.Cancelled through app.errors.check). The pool thread never touches
+A job's function runs on a pool thread and gets a `progress(done, total, note=None) -> bool` callback; False means
+the user cancelled (the function raises app.errors.Cancelled through app.errors.check). `note` is a short live
+status line for the jobs panel (a recording's packets/s), throttled with the progress. The pool thread never touches
 widgets: it emits private signals that Qt queues to the Job, which lives on the GUI thread and re-emits the
 public signals there. Errors are never swallowed: they end in `error(str)`, `status == "Failed"` and the log.
 """
@@ -32,7 +33,7 @@ class Job(QObject):
 
     # Emitted from the pool thread; queued to this object on the GUI thread.
     _started_bg = Signal()
-    _progress_bg = Signal(int, int)
+    _progress_bg = Signal(int, int, object)  # done, total, note (None: unchanged)
     _result_bg = Signal(object)
     _error_bg = Signal(str, str)  # status, message
 
@@ -44,6 +45,7 @@ class Job(QObject):
         self.message = ""
         self.done = 0
         self.total = 0
+        self.note = ""  # the job's own live status line, if it reports one
         self.value: Any = None  # the result, once Done
         self._cancel = threading.Event()
         queued = Qt.ConnectionType.QueuedConnection
@@ -74,12 +76,12 @@ class Job(QObject):
         self._started_bg.emit()
         last = [0.0]
 
-        def progress(done: int, total: int) -> bool:
+        def progress(done: int, total: int, note: str | None = None) -> bool:
             now = time.monotonic()
             finished = total > 0 and done >= total  # total 0: open-ended (a live recording), always throttled
             if now - last[0] >= PROGRESS_INTERVAL_S or finished:
                 last[0] = now
-                self._progress_bg.emit(int(done), int(total))
+                self._progress_bg.emit(int(done), int(total), note)
             return not self._cancel.is_set()
 
         try:
@@ -99,8 +101,10 @@ class Job(QObject):
         self.status = "Running"
         self.started.emit()
 
-    def _on_progress(self, done: int, total: int) -> None:
+    def _on_progress(self, done: int, total: int, note: str | None) -> None:
         self.done, self.total = done, total
+        if note is not None:
+            self.note = note
         self.progress.emit(done, total)
 
     def _on_result(self, value: object) -> None:
