@@ -38,14 +38,19 @@ def home_from(args) -> Path:
 def open_store(args) -> Store:
     from app.store import Store
 
-    return Store(home_from(args))  # the home is all a Store needs; settings_from also loads the S3 settings
+    store = Store(home_from(args))  # the home is all a Store needs; settings_from also loads the S3 settings
+    store.recover()  # races a crashed ingest left Processing become Failed; ingests running elsewhere are kept
+    return store
 
 
 def open_reader(args) -> CatalogReader | Store:
     """A read-only catalog for listings: quick sqlite3 when the catalog is current, else the Store."""
     from app.store.catalog_read import open_catalog
+    from app.store.recovery import recover
 
-    return open_catalog(home_from(args))
+    home = home_from(args)
+    recover(home)  # sqlite3 only, like the reader: listings show an interrupted ingest as Failed
+    return open_catalog(home)
 
 
 def print_json(data: Any) -> None:

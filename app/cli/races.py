@@ -56,7 +56,7 @@ def _ingest_dict(result) -> dict:
     from app.services.laps import lap_dict, race_dict
 
     return {**race_dict(result.race, len(result.laps)), "already_cached": result.already_cached,
-            "laps": [lap_dict(lap) for lap in result.laps]}
+            "damaged": result.damaged, "warnings": result.warnings, "laps": [lap_dict(lap) for lap in result.laps]}
 
 
 def cmd_ingest(args) -> int:
@@ -69,7 +69,10 @@ def cmd_ingest(args) -> int:
     if args.json:
         print_json(_ingest_dict(result))
     else:
-        print(f"{result.race.id}  {result.race.status}  {result.race.track or ''}  {len(result.laps)} laps")
+        damaged = "  (damaged)" if result.damaged else ""
+        print(f"{result.race.id}  {result.race.status}  {result.race.track or ''}  {len(result.laps)} laps{damaged}")
+        for warning in result.warnings:
+            print(f"warning: {warning}")
         _print_laps(result.laps)
     return 0
 

@@ -1,14 +1,25 @@
-"""Ingest a race file: keep it as received, decode it, store its laps; Failed with the reason on error."""
+"""Ingest a race file: keep it as received, decode it, store its laps; Failed with the reason on error.
 
-from dataclasses import dataclass
+One streaming pass: each lap is written as soon as the reader hands it on, so memory does not grow with the
+recording. A damaged file that still holds laps becomes Ready, marked damaged, with warnings saying what was lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.domain.models import RaceStatus
+from app.domain.enums import RaceStatus
 from app.errors import Cancelled, PitwallError, Progress, no_progress
 from app.fileio import file_sha256
-from app.sources.ams2.reader import read_race_bytes
-from app.store import Store
-from app.store.schema import Lap, Race
+from app.store.recovery import INTERRUPTED
+
+if TYPE_CHECKING:
+    from app.store import Store
+    from app.store.schema import Lap, Race
 
 
 @dataclass
@@ -16,6 +27,8 @@ class IngestResult:
     race: Race
     laps: list[Lap]
     already_cached: bool = False
+    damaged: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def _stage(progress: Progress, lo: int, hi: int) -> Progress:
@@ -23,8 +36,16 @@ def _stage(progress: Progress, lo: int, hi: int) -> Progress:
     return lambda done, total: progress(lo + (hi - lo) * done // max(total, 1), 100)
 
 
+def _result(store: Store, race: Race, laps: list[Lap], cached: bool = False) -> IngestResult:
+    meta = json.loads(race.meta or "{}")
+    return IngestResult(race, laps, cached, bool(meta.get("damaged")), list(meta.get("warnings") or []))
+
+
 def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> IngestResult:
     """Open an AMS2 race file into the cache. The same content twice gives the same race, not a copy."""
+    from app.domain.models import SessionData
+    from app.sources.ams2.reader import RaceReader
+
     path = Path(path)
     if not path.is_file():
         raise PitwallError(f"No such file: {path}")
@@ -32,26 +53,39 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
     known = store.find_by_hash(digest)
     if known is not None and known.status == RaceStatus.READY:
         progress(100, 100)
-        return IngestResult(known, store.laps(known.id), already_cached=True)
+        return _result(store, known, store.laps(known.id), cached=True)
 
     race = store.begin_race("ams2", path.stem, content_hash=digest, meta={"file": path.name})
+    sink = store.lap_sink(race.id)
     try:
         store.keep_raw(race.id, path)
-        blob = path.read_bytes()
-        data = read_race_bytes(blob, name=path.stem, progress=_stage(progress, 0, 70))
-        if not data.laps:
-            raise PitwallError("The file decodes but holds no laps of the followed car.")
-        laps = store.save_session(race.id, data, progress=_stage(progress, 70, 100))
+        with open(path, "rb") as fh:
+            reader = RaceReader(fh, os.fstat(fh.fileno()).st_size, progress=_stage(progress, 0, 95))
+            for lap in reader.laps():
+                sink.add(lap)
+        sink.finish()
+        data = SessionData("ams2", path.stem, [], track=reader.track, track_length=reader.track_length,
+                           meta=reader.meta)
+        laps = store.commit_laps(race.id, sink, data)
+        progress(100, 100)
     except Cancelled:
+        sink.abort()
         store.fail_race(race.id, "Cancelled by the user; open the file again to retry.")
         raise
     except PitwallError as exc:
+        sink.abort()
         store.fail_race(race.id, str(exc))
         raise
     except OSError as exc:  # disk full, permissions: the user can act on these
+        sink.abort()
         store.fail_race(race.id, f"Could not write to the cache: {exc.strerror or exc}")
         raise PitwallError(f"Could not write to the cache: {exc.strerror or exc}") from exc
     except Exception as exc:
+        sink.abort()
         store.fail_race(race.id, f"Unexpected error while reading the file: {exc!r}")
         raise
-    return IngestResult(store.race(race.id), laps)
+    except BaseException:  # Ctrl+C, exit: the same state a crash leaves, without waiting for recovery
+        sink.abort()
+        store.fail_race(race.id, INTERRUPTED)
+        raise
+    return _result(store, store.race(race.id), laps)

@@ -73,6 +73,10 @@ class DataPaths:
     def raw_file(self, race_id: str, suffix: str = ".deflate") -> Path:
         return self.raw_dir / race_id / f"raw_data{suffix}"
 
+    def race_lock(self, race_id: str) -> Path:
+        """Held (flock) while a job writes the race, so recovery elsewhere leaves it alone (store/locks.py)."""
+        return self.home / "locks" / f"{race_id}.lock"
+
     def frame_file(self, camera_id: str, frame_id: str, suffix: str) -> Path:
         """A camera still as stored: original bytes for imports, JPEG for RTSP grabs."""
         return self.frames_dir / camera_id / f"{frame_id}{suffix}"

@@ -1,28 +1,33 @@
 """Store: the catalog (SQLite through SQLAlchemy) and the lap files, kept consistent with each other."""
 
+from __future__ import annotations
+
 import json
 import shutil
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.domain.models import Channels, LapData, RaceStatus, SessionData
-from app.errors import Progress, check, no_progress
+from app.domain.models import Channels, RaceStatus, SessionData
+from app.errors import PitwallError, Progress, check, no_progress
 from app.fileio import write_atomic
-from app.store.lapfiles import read_lap, write_lap
+from app.store.lapsink import LapSink
+from app.store.locks import RaceLock, lock
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
+from app.store.recovery import recover
 from app.store.schema import Lap, Race, Result, utcnow
 
-WRITE_THREADS = 4
-INTERRUPTED = "Interrupted before it finished (Pitwall was closed or crashed); open the file again to retry."
+if TYPE_CHECKING:  # pyarrow loads only where a table is read or written: `pitwall races` stays quick
+    import pyarrow as pa
+
+BUSY = "This race is being processed by another Pitwall job or process; try again once it has finished."
 
 
 class Store:
@@ -36,8 +41,12 @@ class Store:
         with self.engine.begin() as conn:
             migrate(conn)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._locks: dict[str, RaceLock] = {}  # races this store is writing (see app/store/locks.py)
 
     def close(self) -> None:
+        for held in self._locks.values():
+            held.release()
+        self._locks.clear()
         self.engine.dispose()
 
     @contextmanager
@@ -78,33 +87,63 @@ class Store:
 
     def session_table(self, race_id: str, name: str) -> pa.Table | None:
         """A per-session table (F1 weather, race control, track status), None when the session has none."""
+        import pyarrow.parquet as pq
+
         path = self.paths.session_table(race_id, name)
         return pq.read_table(path) if path.is_file() else None
 
     def lap_channels(self, lap: Lap, columns: list[str] | None = None) -> Channels:
+        from app.store.lapfiles import read_lap
+
         if not lap.path:
             return {}
         return read_lap(self.paths.absolute(lap.path), columns)
 
     # ---- writing
     def begin_race(self, source: str, name: str, content_hash: str | None = None, **fields) -> Race:
-        """A new race row in Processing, or the Failed one with the same content, reset for a retry."""
-        with self.session() as s:
-            race = s.scalars(select(Race).where(Race.content_hash == content_hash)).first() if content_hash else None
-            if race is None:
-                race = Race(id=str(uuid.uuid4()), source=source, content_hash=content_hash, created_at=utcnow())
-                s.add(race)
-            race.name = name
-            race.status = RaceStatus.PROCESSING
-            race.error = None
-            race.meta = json.dumps(fields.pop("meta", {}))
-            for key, value in fields.items():
-                setattr(race, key, value)
-            race.updated_at = utcnow()
-        return race
+        """A new race row in Processing, or the Failed one with the same content, reset for a retry.
+
+        Takes the race's lock first (released when it is Ready or Failed): recovery in another process then
+        knows it is being written. Raises PitwallError when someone else is writing the same race.
+        """
+        meta = json.dumps(fields.pop("meta", {}))
+        for _attempt in range(2):
+            known = self.find_by_hash(content_hash) if content_hash else None
+            race_id = known.id if known is not None else str(uuid.uuid4())
+            self._hold(race_id)
+            try:
+                with self.session() as s:
+                    race = s.get(Race, race_id)
+                    if race is None:
+                        race = Race(id=race_id, source=source, content_hash=content_hash, created_at=utcnow())
+                        s.add(race)
+                    race.name = name
+                    race.status = RaceStatus.PROCESSING
+                    race.error = None
+                    race.meta = meta
+                    for key, value in fields.items():
+                        setattr(race, key, value)
+                    race.updated_at = utcnow()
+                return race
+            except IntegrityError:  # another process added the same content a moment ago: lock that one
+                self._release(race_id)
+        raise PitwallError(BUSY)
+
+    def _hold(self, race_id: str) -> None:
+        held = None if race_id in self._locks else lock(self.paths.race_lock(race_id))
+        if held is None:
+            raise PitwallError(BUSY)
+        self._locks[race_id] = held
+
+    def _release(self, race_id: str) -> None:
+        held = self._locks.pop(race_id, None)
+        if held is not None:
+            held.release()
 
     def save_session_table(self, race_id: str, name: str, table: pa.Table) -> None:
         """Write a per-session table atomically; write these before `save_session` marks the race Ready."""
+        import pyarrow.parquet as pq
+
         path = self.paths.session_table(race_id, name)
         write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
@@ -127,6 +166,11 @@ class Store:
                 race.status = RaceStatus.FAILED
                 race.error = reason
                 race.updated_at = utcnow()
+        self._release(race_id)
+
+    def lap_sink(self, race_id: str) -> LapSink:
+        """Lap files written as laps arrive (a streaming source); finish with `commit_laps`."""
+        return LapSink(self.paths, race_id)
 
     def save_session(self, race_id: str, data: SessionData, progress: Progress = no_progress,
                      results: list[dict] | None = None) -> list[Lap]:
@@ -135,38 +179,27 @@ class Store:
         A lap without channels gets no file (path None, 0 samples). A crash before the commit leaves files
         that no catalog row points to; `recover` removes them.
         """
-        rows: list[Lap] = []
-        pending: list[tuple[Path, LapData]] = []
-        for lap in data.laps:
-            lap_id = str(uuid.uuid4())
-            path = self.paths.lap_file(race_id, lap_id) if lap.channels else None
-            if path is not None:
-                pending.append((path, lap))
-            s1, s2, s3 = lap.sectors
-            rows.append(Lap(
-                id=lap_id, race_id=race_id, number=lap.number, driver=lap.driver, team=lap.team,
-                team_color=lap.team_color, lap_time=lap.lap_time, sector1=s1, sector2=s2, sector3=s3,
-                flags=",".join(lap.flags), sample_count=lap.sample_count, start_time=lap.start_time,
-                path=self.paths.relative(path) if path else None, meta=json.dumps(lap.extra, default=str),
-            ))
+        sink = self.lap_sink(race_id)
         try:
-            # Parquet encoding releases the GIL: write laps on a few threads.
-            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-                futures = [pool.submit(write_lap, path, lap.channels) for path, lap in pending]
-                for i, future in enumerate(futures):
-                    try:
-                        future.result()
-                        check(progress, i + 1, len(pending))
-                    except BaseException:
-                        for f in futures:
-                            f.cancel()
-                        raise
-            check(progress, len(pending), len(pending))
+            for lap in data.laps:
+                sink.add(lap)
+                check(progress, sink.written(), len(data.laps))
+            sink.finish()
+            check(progress, len(data.laps), len(data.laps))
+        except BaseException:
+            sink.abort()  # including any file a worker finished after the failure
+            raise
+        return self.commit_laps(race_id, sink, data, results)
+
+    def commit_laps(self, race_id: str, sink: LapSink, data: SessionData,
+                    results: list[dict] | None = None) -> list[Lap]:
+        """After `sink.finish()`: the sink's laps, data's race fields and meta, and Ready, in one transaction."""
+        try:
             with self.session() as s:
                 race = s.get(Race, race_id)
                 for old in list(race.laps):
                     s.delete(old)  # a retry replaces what an earlier attempt left
-                s.add_all(rows)
+                s.add_all(sink.rows)
                 if results is not None:
                     s.execute(delete(Result).where(Result.race_id == race_id))
                     s.add_all(Result(race_id=race_id, **r) for r in results)
@@ -179,11 +212,11 @@ class Store:
                 race.error = None
                 race.updated_at = utcnow()
         except BaseException:
-            for path, _ in pending:  # including any a worker finished after the failure
-                path.unlink(missing_ok=True)
+            sink.abort()
             raise
         self._remove_unlisted_files(race_id)
-        return rows
+        self._release(race_id)
+        return sink.rows
 
     def delete_race(self, race_id: str) -> None:
         with self.session() as s:
@@ -193,21 +226,15 @@ class Store:
         shutil.rmtree(self.paths.laps_dir / race_id, ignore_errors=True)
         shutil.rmtree(self.paths.raw_dir / race_id, ignore_errors=True)
         self.drop_session_tables(race_id)
+        self._release(race_id)
+        self.paths.race_lock(race_id).unlink(missing_ok=True)
 
     def recover(self) -> int:
         """After a crash: races left Processing become Failed (retryable) and stray lap files go.
 
-        Call once at start-up, before any job runs. Returns how many races were marked.
+        Safe while other processes ingest (see app/store/recovery.py). Returns how many races were marked.
         """
-        with self.session() as s:
-            stale = list(s.scalars(select(Race).where(Race.status == RaceStatus.PROCESSING)))
-            for race in stale:
-                race.status = RaceStatus.FAILED
-                race.error = INTERRUPTED
-        for folder in self.paths.laps_dir.glob("*"):
-            if folder.is_dir():
-                self._remove_unlisted_files(folder.name)
-        return len(stale)
+        return recover(self.paths.home, writing=set(self._locks))
 
     def _remove_unlisted_files(self, race_id: str) -> None:
         folder = self.paths.laps_dir / race_id

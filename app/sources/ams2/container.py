@@ -122,8 +122,8 @@ def inflate(blocks: Iterator[bytes], damage: Damage) -> Iterator[bytes]:
         out = b""
     if out:
         yield out
-    damage.add("The zlib stream stops before its end (the recording was cut off, or the copy is partial); "
-               "everything up to the cut was read.")
+    damage.add("The zlib stream is truncated: it stops before its end marker (the recording was cut off, or the "
+               "copy is partial); everything up to the cut was read.")
 
 
 def _salvage(stream, data: bytes) -> Iterator[bytes]:

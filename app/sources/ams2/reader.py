@@ -83,7 +83,7 @@ class RaceReader:
         else:
             reason = "The timings packets never show the followed car on a lap: no laps to split."
         if self.damaged:
-            return f"{reason} The file is damaged: {self.warnings[0]}"
+            return f"The file is damaged and holds nothing usable. {self.warnings[0]} {reason}"
         return reason
 
 
