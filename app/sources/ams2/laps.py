@@ -153,7 +153,7 @@ class LapSplitter:
         seg = np.concatenate(self._rows)
         seg_ms = np.concatenate(self._rows_ms)
         self._rows, self._rows_ms = [], []
-        tel_all = np.concatenate(self._tel) if len(self._tel) > 1 else (self._tel[0] if self._tel else None)
+        tel_all = _concat(self._tel) if len(self._tel) > 1 else (self._tel[0] if self._tel else None)
         t0, t1 = self._cut - self._tel_base, cut - self._tel_base
         lap = None
         if t1 > t0 and len(seg) and tel_all is not None:
@@ -163,6 +163,12 @@ class LapSplitter:
         self._tel_ms = self._tel_ms[t1:]
         self._tel_base, self._cut = cut, cut
         return lap
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    """Concatenate structured arrays as raw bytes: numpy copies structured records field by field, ~5x slower."""
+    raw = np.dtype((np.void, parts[0].dtype.itemsize))
+    return np.concatenate([p.view(raw) for p in parts]).view(parts[0].dtype)
 
 
 def _lap(seg: np.ndarray, ms: np.ndarray, tel: np.ndarray, tel_ms: np.ndarray, nxt: tuple[int, float] | None,

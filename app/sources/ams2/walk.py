@@ -16,7 +16,7 @@ import numpy as np
 
 MIN_DATAGRAM = 12  # every Project CARS 2 datagram starts with a 12-byte header
 MAX_DATAGRAM = 65_507  # largest UDP payload; anything bigger is a broken length prefix
-REGION = 8192  # bytes per lock-step walk: small enough that each walks only a dozen packets
+REGION = 16384  # bytes per lock-step walk: each walks a few dozen packets; fewer regions, fewer searches
 DEFAULT_PREFIX = (559).to_bytes(4, "little")  # a telemetry packet, the most common kind
 
 # (length, type) of the packets the protocol defines: what a resynchronisation may trust as a packet start
@@ -80,18 +80,20 @@ def _walk_regions(buf: bytes, lengths: np.ndarray, start: int, prefix: bytes) ->
     ends = np.append(seeds[1:], n)
     cur = seeds.copy()
     broke = np.zeros(len(seeds), dtype=bool)  # the region's walk hit an implausible or cut packet
-    live = np.arange(len(seeds))
+    live, live_ends = np.arange(len(seeds)), ends
     steps: list[np.ndarray] = []
-    last = n - 4
+    last = n - 4  # the last offset a length prefix fits at
+    low, span = np.uint32(MIN_DATAGRAM), np.uint32(MAX_DATAGRAM - MIN_DATAGRAM)
     while len(live):
         p = cur[live]
-        length = lengths[np.minimum(p, last)].astype(np.int64)
+        length = lengths[p]
         nxt = p + 4 + length
-        good = (p <= last) & (length >= MIN_DATAGRAM) & (length <= MAX_DATAGRAM) & (nxt <= n)
-        steps.append(p[good])
-        broke[live[~good]] = True
-        cur[live[good]] = nxt[good]
-        live = live[good & (nxt < ends[live])]
+        ok = ((length - low) <= span) & (nxt <= n)  # uint32 wraps below MIN_DATAGRAM: one comparison
+        steps.append(p[ok])
+        cur[live] = np.where(ok, nxt, p)
+        broke[live[~ok]] = True
+        go_on = ok & (nxt < live_ends) & (nxt <= last)
+        live, live_ends = live[go_on], live_ends[go_on]
     starts = np.sort(np.concatenate(steps)) if steps else np.empty(0, np.int64)
     # Region i is trusted when every region before it is and the walk of region i-1 ended on its start.
     linked = ~broke[:-1] & (cur[:-1] == seeds[1:])
