@@ -100,15 +100,15 @@ def test_test_connection_names_the_problem_and_never_shows_the_secret(qtbot, mak
     def answer() -> str:
         dialog.test_button.click()
         qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
-        return dialog.result.text()
+        return dialog.result_label.text()
 
-    assert answer().startswith("<b>Wrong credentials</b>") and "refused the credentials" in dialog.result.text()
+    assert answer().startswith("<b>Wrong credentials</b>") and "refused the credentials" in dialog.result_label.text()
     assert WRONG not in visible_text(dialog) and WRONG not in window.status_label.text()
     assert dialog.secret_key.displayText() != WRONG  # bullets
 
     dialog.secret_key.clear()
     qtbot.keyClicks(dialog.secret_key, s3_server.secret_key)
-    assert answer().startswith("<b>OK</b>") and bucket in dialog.result.text()
+    assert answer().startswith("<b>OK</b>") and bucket in dialog.result_label.text()
     dialog.bucket.setText("no-such-bucket-here")
     assert answer().startswith("<b>No such bucket</b>")
     dialog.bucket.setText(bucket)
@@ -145,7 +145,7 @@ def test_environment_prefills_and_push_from_the_menu_marks_the_race_synced(qtbot
     assert "PITWALL_S3_SECRET_KEY" in dialog.env_note.text()
     assert s3_server.secret_key not in visible_text(dialog)
     dialog.test_button.click()
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("<b>OK</b>"), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.result_label.text().startswith("<b>OK</b>"), timeout=10000)
     dialog.reject()
 
     window.open_file(SHORT_RACE)
@@ -221,7 +221,7 @@ def test_export_laps_and_the_plot_locally_and_to_s3(qtbot, make_window, s3_serve
         job = dialog.export()
         qtbot.waitUntil(lambda: job.is_finished, timeout=15000)
         assert job.status == "Done", job.message
-        assert dialog.result.text().startswith("<b>Exported</b>")
+        assert dialog.result_label.text().startswith("<b>Exported</b>")
         return job.value
 
     local_csv = tmp_path / "out" / "laps.csv"
@@ -271,7 +271,7 @@ def test_export_without_selected_laps_is_disabled_and_a_bad_url_says_why(qtbot, 
     dialog.dest.setText("s3://Bad_Bucket/")
     job = dialog.export()
     qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
-    assert job.status == "Failed" and "Not an object URL" in dialog.result.text()
+    assert job.status == "Failed" and "Not an object URL" in dialog.result_label.text()
 
 
 def test_saved_settings_fill_in_what_the_environment_leaves_unset(home, monkeypatch, s3_server, no_keyring):
@@ -305,7 +305,7 @@ def test_test_connection_offers_to_create_a_missing_bucket(qtbot, make_window, s
     def press(button) -> str:
         button.click()
         qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
-        return dialog.result.text()
+        return dialog.result_label.text()
 
     assert not dialog.create_button.isVisible()
     assert press(dialog.test_button).startswith("<b>No such bucket</b>")

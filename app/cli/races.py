@@ -108,9 +108,7 @@ def cmd_races(args) -> int:
     from app.services.laps import race_dict
 
     catalog = open_reader(args)
-    races = catalog.races()
-    if args.failed:
-        races = [r for r in races if r.status == RaceStatus.FAILED]
+    races = [r for r in catalog.races() if not args.failed or r.status == RaceStatus.FAILED]
     counts = catalog.lap_counts()
     if args.json:
         print_json([race_dict(r, counts.get(r.id, 0)) for r in races])

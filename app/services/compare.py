@@ -71,7 +71,7 @@ def map_axes(channels: Channels) -> tuple[str, str]:
     AMS2 world coordinates are y-up (map = x/z); F1 positions are z-up (map = x/y).
     """
     spread = {k: float(np.ptp(channels[k])) if k in channels and len(channels[k]) else -1.0 for k in ("y", "z")}
-    return "x", max(spread, key=spread.get)
+    return "x", max(spread, key=lambda k: spread[k])
 
 
 def position_at(channels: Channels, distance: float) -> tuple[float, float]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from app.config import Settings
     from app.sources.f1.schedule import EventInfo
     from app.store import Store
-    from app.store.catalog_read import CatalogReader
+    from app.store.catalog_read import CatalogReader, LapRow, RaceRow
     from app.store.schema import Lap, Race
 
 SECTOR_COLUMNS = ("lap_time", "sector1", "sector2", "sector3")
@@ -26,8 +26,8 @@ SECTOR_COLUMNS = ("lap_time", "sector1", "sector2", "sector3")
 
 @dataclass
 class F1OpenResult:
-    race: Race
-    laps: list[Lap]
+    race: Race | RaceRow  # RaceRow / LapRow when read back through the quick CatalogReader
+    laps: list[Lap] | list[LapRow]
     already_cached: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -50,7 +50,8 @@ def _matches_event(meta: dict, event: str) -> bool:
     return any(text == n or (len(text) >= 3 and text in n) for n in names)
 
 
-def find_cached(store: Store | CatalogReader, year: int, event: str, session: str, frame_skip: int = 1) -> Race | None:
+def find_cached(store: Store | CatalogReader, year: int, event: str, session: str,
+                frame_skip: int = 1) -> Race | RaceRow | None:
     """A Ready session in the catalog that matches what the user typed, without asking FastF1."""
     wanted = session_name(session)
     if wanted is None:
@@ -111,7 +112,9 @@ def open_session(store: Store, settings: Settings, year: int, event: str, sessio
         if isinstance(exc, OSError):
             raise PitwallError(f"Could not write to the cache: {exc.strerror or exc}") from exc
         raise
-    return F1OpenResult(store.race(race.id), laps, warnings=loaded.warnings)
+    stored = store.race(race.id)
+    assert stored is not None, race.id
+    return F1OpenResult(stored, laps, warnings=loaded.warnings)
 
 
 def driver_summary(laps: list[Lap], drivers: list[str] | None = None) -> list[dict]:

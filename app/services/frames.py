@@ -15,6 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,10 @@ def resolve_link(store: Store, captured_at: datetime, request: LinkRequest, hint
     return Link()
 
 
+def _write_bytes(blob: bytes, tmp: str) -> int:
+    return Path(tmp).write_bytes(blob)
+
+
 def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: datetime, source: str,
                data: bytes | None = None, suffix: str = ".jpg", meta: dict | None = None,
                link: Link = Link(), burst_id: str | None = None, burst_index: int | None = None) -> Frame:
@@ -113,7 +118,7 @@ def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: dat
     written = []
     try:
         for dest, blob in ((path, data), (thumb, thumbnail(image))):
-            write_atomic(dest, lambda tmp, blob=blob: Path(tmp).write_bytes(blob))
+            write_atomic(dest, partial(_write_bytes, blob))
             written.append(dest)
         height, width = image.shape[:2]
         row = Frame(
@@ -185,8 +190,11 @@ def link_frame(store: Store, frame_id: str, request: LinkRequest) -> Frame:
     link = resolve_link(store, frame.captured_at, request, json.loads(frame.meta or "{}"))
     with store.session() as s:
         row = s.get(Frame, frame_id)
+        assert row is not None, frame_id
         row.race_id, row.lap_id, row.session_time = link.race_id, link.lap_id, link.session_time
-    return get_frame(store, frame_id)
+    linked = get_frame(store, frame_id)
+    assert linked is not None, frame_id
+    return linked
 
 
 def delete_frame(store: Store, frame_id: str) -> None:

@@ -32,8 +32,8 @@ def difference(before: np.ndarray, after: np.ndarray, threshold: int = 30, min_a
     hit = mask > 0
     out[hit] = cv2.addWeighted(after, 0.4, red, 0.6, 0)[hit]
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    boxes = sorted((cv2.boundingRect(c) for c in contours if cv2.contourArea(c) >= min_area),
-                   key=lambda r: r[2] * r[3], reverse=True)
+    rects = [cv2.boundingRect(c) for c in contours if cv2.contourArea(c) >= min_area]
+    boxes = sorted(((x, y, w, h) for x, y, w, h in rects), key=lambda r: r[2] * r[3], reverse=True)
     for x, y, w, h in boxes:
         cv2.rectangle(out, (x, y), (x + w, y + h), (0, 255, 255), 2)
     return Difference(out, float(hit.mean()), boxes)

@@ -6,10 +6,11 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # rows from Store (ORM) or the quick CatalogReader: the same attributes
+    from app.store.catalog_read import LapRow, RaceRow
     from app.store.schema import Lap, Race
 
 
-def race_dict(race: Race, lap_count: int | None = None) -> dict:
+def race_dict(race: Race | RaceRow, lap_count: int | None = None) -> dict:
     out = {
         "race_id": race.id,
         "source": race.source,
@@ -27,7 +28,7 @@ def race_dict(race: Race, lap_count: int | None = None) -> dict:
     return out
 
 
-def lap_dict(lap: Lap) -> dict:
+def lap_dict(lap: Lap | LapRow) -> dict:
     return {
         "lap_uuid": lap.id,
         "race_id": lap.race_id,

@@ -75,7 +75,8 @@ class CameraDock(QDockWidget):
         self.camera = QComboBox(editable=True)
         self.camera.setToolTip("Camera to preview and grab from; also the camera id given to imported images")
         self.add_button = QPushButton("Add…")
-        self.preview_button = QPushButton("Preview", checkable=True)
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.setCheckable(True)
         self.grab_button = QPushButton("Grab still")
         self.frames = QSpinBox(minimum=2, maximum=500, value=10, suffix=" frames")
         self.fps = QDoubleSpinBox(minimum=0.1, maximum=60.0, value=5.0, suffix=" fps", decimals=1)
@@ -96,8 +97,8 @@ class CameraDock(QDockWidget):
         self.compare_button = QPushButton("Compare")
         self.compare_button.setEnabled(False)
         filters = QHBoxLayout()
-        for w in (QLabel("Camera"), self.gallery_camera, self.gallery_race, self.compare_button):
-            filters.addWidget(w)
+        for widget in (QLabel("Camera"), self.gallery_camera, self.gallery_race, self.compare_button):
+            filters.addWidget(widget)
         filters.addStretch(1)
         self.gallery = QListWidget()
         self.gallery.setViewMode(QListWidget.ViewMode.IconMode)

@@ -3,8 +3,10 @@ or an s3://bucket/key URL. The plot is rendered on the GUI thread (it walks the 
 runs on the job runner."""
 
 import importlib
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter, SVGExporter
@@ -36,7 +38,7 @@ CHOICES = (
     ("Lap overlay plot — PNG", "plot", "png"),
     ("Lap overlay plot — SVG", "plot", "svg"),
 )
-svg_module = importlib.import_module("pyqtgraph.exporters.SVGExporter")  # the module, not the class of that name
+svg_module: Any = importlib.import_module("pyqtgraph.exporters.SVGExporter")  # the module, not the class of that name
 
 
 def render_png(layout: pg.GraphicsLayout) -> QImage:
@@ -93,10 +95,10 @@ class ExportDialog(QDialog):
         self.selection_note = QLabel()
         self.selection_note.setWordWrap(True)
         self.selection_note.setStyleSheet(f"color: {MUTED};")
-        self.result = QLabel()
-        self.result.setObjectName("export_result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("export_result")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -110,7 +112,7 @@ class ExportDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.result, 1)
+        buttons.addWidget(self.result_label, 1)
         buttons.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
         buttons.addWidget(close, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -155,6 +157,7 @@ class ExportDialog(QDialog):
     def export(self) -> Job:
         what, fmt = self.choice()
         dest, settings, store = self.dest.text().strip(), self.ctx.settings, self.ctx.store
+        write: Callable[[Path], object]
         if what == "laps":
             lap_ids = list(self.ctx.state.selection)
             write = lambda path: export_laps(store, lap_ids, path, fmt)  # noqa: E731
@@ -173,5 +176,5 @@ class ExportDialog(QDialog):
         return job
 
     def _show(self, html: str, colour: str) -> None:
-        self.result.setStyleSheet(f"color: {colour};")
-        self.result.setText(html)
+        self.result_label.setStyleSheet(f"color: {colour};")
+        self.result_label.setText(html)

@@ -140,8 +140,10 @@ class F1BrowserDock(QDockWidget):
         cached = self._cached_sessions(self._shown_year) if self._shown_year else set()
         for i in range(self.tree.topLevelItemCount()):
             event = self.tree.topLevelItem(i)
+            assert event is not None
             for j in range(event.childCount()):
                 child = event.child(j)
+                assert child is not None
                 _, rnd, _, session = child.data(0, SESSION_ROLE)
                 if (rnd, session) in cached:
                     child.setText(3, "cached")

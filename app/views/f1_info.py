@@ -64,8 +64,14 @@ class SessionInfoDock(QDockWidget):
         if race is None or race.source != "f1" or race.status != "Ready":
             self._show(None)
             return
+        assert race_id is not None  # the race was found by it
+
+        def show_if_current(info, rid: str = race_id) -> None:
+            if rid == self._race:
+                self._show(info)
+
         job = start_info(self.ctx.runner, self.ctx.store, race_id)
-        job.result.connect(lambda info, rid=race_id: rid == self._race and self._show(info))
+        job.result.connect(show_if_current)
 
     def _show(self, info) -> None:
         self.info = info

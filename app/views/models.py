@@ -113,6 +113,12 @@ def is_full_valid(lap: Lap) -> bool:
     return lap.lap_time is not None and not lap.flag_list
 
 
+def full_lap_time(lap: Lap) -> float:
+    """The lap time of a lap that `is_full_valid` kept."""
+    assert lap.lap_time is not None, lap.id
+    return lap.lap_time
+
+
 class LapModel(ListTableModel):
     """A race's laps. F1 sessions (laps with drivers) add Driver and Tyre columns and timing-screen colours:
     purple for the session best, green for a driver's own best. Every column sorts."""
@@ -148,7 +154,7 @@ class LapModel(ListTableModel):
         self.laps = list(laps)
         self.keys = self.F1_KEYS if any(lap.driver for lap in laps) else self.KEYS
         full = [lap for lap in laps if is_full_valid(lap)]
-        self.best = min(full, key=lambda lap: lap.lap_time) if full else None
+        self.best = min(full, key=full_lap_time) if full else None
         self.best_sectors = tuple(
             min((s for lap in full if (s := getattr(lap, f"sector{i}")) is not None), default=None) for i in (1, 2, 3)
         )
@@ -158,7 +164,7 @@ class LapModel(ListTableModel):
         self.endResetModel()
 
     def fastest_full(self, count: int) -> list[Lap]:
-        return sorted((lap for lap in self.laps if is_full_valid(lap)), key=lambda lap: lap.lap_time)[:count]
+        return sorted((lap for lap in self.laps if is_full_valid(lap)), key=full_lap_time)[:count]
 
 
 
@@ -195,7 +201,7 @@ class LapModel(ListTableModel):
             return ""
         if lap.id == self.best.id:
             return "best"
-        return f"{lap.lap_time - self.best.lap_time:+.3f}"
+        return f"{lap.lap_time - full_lap_time(self.best):+.3f}"
 
     def _text(self, lap: Lap, key: str) -> Any:
         if key == "lap":

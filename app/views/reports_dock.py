@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import Cancelled, PitwallError
-from app.services.analytics import DeviceSource, open_archive, run_report
+from app.services.analytics import Archive, DeviceSource, open_archive, run_report
 from app.services.laps import format_lap_time
 from app.views.context import AppContext
 from app.views.dock_body import dock_body
@@ -41,7 +41,7 @@ class ReportsDock(QDockWidget):
         self.setObjectName("dock_reports")
         self.ctx = ctx
         self.job: Job | None = None
-        self._archive = None  # the archive of the running report, to interrupt it
+        self._archive: Archive | None = None  # the archive of the running report, to interrupt it
         self._again = False  # the archive changed while a report ran: run it again after
         self.picker = QComboBox()
         for label, name in REPORTS:

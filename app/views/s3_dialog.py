@@ -82,17 +82,17 @@ class S3SettingsDialog(QDialog):
         self.create_button.setToolTip("The bucket does not exist: create it with these settings")
         self.create_button.clicked.connect(self.create_bucket)
         self.create_button.setVisible(False)  # offered only once a test found the bucket missing
-        self.result = QLabel()
-        self.result.setObjectName("test_result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("test_result")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
         buttons = QVBoxLayout()
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.create_button)
         buttons.addStretch(1)
         test_row.addLayout(buttons)
-        test_row.addWidget(self.result, 1)
+        test_row.addWidget(self.result_label, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -157,8 +157,8 @@ class S3SettingsDialog(QDialog):
         self.verdict = verdict
 
     def _show(self, html: str, colour: str) -> None:
-        self.result.setStyleSheet(f"color: {colour};")
-        self.result.setText(html)
+        self.result_label.setStyleSheet(f"color: {colour};")
+        self.result_label.setText(html)
 
     # ---- save
     def save(self):

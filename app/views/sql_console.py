@@ -323,8 +323,9 @@ class SqlConsoleDock(QDockWidget):
 
     def _update_buttons(self) -> None:
         self._style_run(self.query_running)
-        has = self.result is not None and self.result.row_count > 0
-        self.plot_button.setEnabled(has and bool(self.result.numeric_columns()))
+        result = self.result
+        has = result is not None and result.row_count > 0
+        self.plot_button.setEnabled(has and result is not None and bool(result.numeric_columns()))
         self.export_button.setEnabled(has)
 
     def shutdown(self) -> None:

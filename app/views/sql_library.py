@@ -38,6 +38,11 @@ def _tree() -> QTreeWidget:
     return tree
 
 
+def _top_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+    return [item for item in items if item is not None]
+
+
 class SqlLibrary(QWidget):
     open_requested = Signal(str)  # SQL to put in the editor
     save_requested = Signal(str)  # suggested name
@@ -88,8 +93,7 @@ class SqlLibrary(QWidget):
 
     # ---- tables
     def set_tables(self, schema: dict[str, list[tuple[str, str]]]) -> None:
-        expanded = {self.tables.topLevelItem(i).text(0) for i in range(self.tables.topLevelItemCount())
-                    if self.tables.topLevelItem(i).isExpanded()}
+        expanded = {item.text(0) for item in _top_items(self.tables) if item.isExpanded()}
         self.tables.clear()
         for name, columns in schema.items():
             item = QTreeWidgetItem([name])
@@ -103,7 +107,7 @@ class SqlLibrary(QWidget):
             item.setExpanded(name in expanded)
 
     def table_names(self) -> list[str]:
-        return [self.tables.topLevelItem(i).text(0) for i in range(self.tables.topLevelItemCount())]
+        return [item.text(0) for item in _top_items(self.tables)]
 
     def _table_clicked(self, item: QTreeWidgetItem, _col: int) -> None:
         if item.parent() is None:
@@ -130,13 +134,12 @@ class SqlLibrary(QWidget):
         return query.name if query else None
 
     def select(self, name: str) -> None:
-        for i in range(self.queries.topLevelItemCount()):
-            item = self.queries.topLevelItem(i)
+        for item in _top_items(self.queries):
             if item.data(0, QUERY_ROLE).name == name:
                 self.queries.setCurrentItem(item)
 
     def names(self) -> list[str]:
-        return [self.queries.topLevelItem(i).data(0, QUERY_ROLE).name for i in range(self.queries.topLevelItemCount())]
+        return [item.data(0, QUERY_ROLE).name for item in _top_items(self.queries)]
 
     def open_selected(self) -> None:
         query = self.selected()

@@ -7,6 +7,7 @@ converted from Arrow a page at a time, keeping only a few pages.
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -37,7 +38,7 @@ class ResultTableModel(QAbstractTableModel):
         self._shown = 0
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
         self._columns: list[str] = []
-        self.formatters: dict[str, Callable[[object], str]] = {}  # column name -> how to show its values
+        self.formatters: dict[str, Callable[[Any], str]] = {}  # column name -> how to show its (non-null) values
 
     @property
     def result(self) -> QueryResult | None:
@@ -99,6 +100,7 @@ class ResultTableModel(QAbstractTableModel):
         page = row // PAGE
         rows = self._pages.get(page)
         if rows is None:
+            assert self._result is not None  # rows exist only while there is a result
             rows = self._result.rows(page * PAGE, PAGE)
             self._pages[page] = rows
             while len(self._pages) > KEEP_PAGES:

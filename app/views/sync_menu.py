@@ -6,9 +6,10 @@ when a job ends.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMenu
 
 from app.errors import Progress
 from app.services.sync import pull, push, status, target_from
@@ -17,6 +18,10 @@ from app.services.sync.push import PushReport
 from app.views.context import AppContext
 from app.views.s3_dialog import S3SettingsDialog
 from app.workers.runner import Job
+
+if TYPE_CHECKING:
+    from app.views.browser import BrowserDock
+    from app.views.main_window import MainWindow
 
 INT32 = 2**31 - 1
 
@@ -35,7 +40,7 @@ def qt_progress(progress: Progress) -> Progress:
 class SyncMenu:
     """Builds the menu into `window` and runs its jobs; `window.show_message` reports outcomes."""
 
-    def __init__(self, window: QMainWindow, ctx: AppContext, before: QAction) -> None:
+    def __init__(self, window: "MainWindow", ctx: AppContext, before: QAction) -> None:
         self.window, self.ctx = window, ctx
         self.menu = QMenu("&Sync", window)
         window.menuBar().insertMenu(before, self.menu)
@@ -62,21 +67,24 @@ class SyncMenu:
         return self.dialog
 
     def _settings_saved(self) -> None:
-        self.window.dock("dock_browser").refresh()
+        self._browser().refresh()
         self.window.show_message("S3 settings saved.")
 
+    def _browser(self) -> "BrowserDock":
+        return cast("BrowserDock", self.window.dock("dock_browser"))
+
     # ---- jobs
-    def _submit(self, title: str, fn: Callable, done: Callable[[object], tuple[str, bool]]) -> Job:
+    def _submit(self, title: str, fn: Callable, done: Callable[[Any], tuple[str, bool]]) -> Job:
         settings = self.ctx.settings  # the values at the moment the user asked
         job = self.ctx.runner.submit(title, lambda progress: fn(target_from(settings), qt_progress(progress)))
         job.finished.connect(lambda: self._finished(job, done))
         return job
 
-    def _finished(self, job: Job, done: Callable[[object], tuple[str, bool]]) -> None:
+    def _finished(self, job: Job, done: Callable[[Any], tuple[str, bool]]) -> None:
         # Connected after the main window's own handler, so the summary replaces its "…: done".
         if job.status == "Done":
             self.window.show_message(*done(job.value))
-        self.window.dock("dock_browser").refresh()
+        self._browser().refresh()
 
     def push(self, race_ids: list[str] | None = None) -> Job:
         store = self.ctx.store

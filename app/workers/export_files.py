@@ -11,7 +11,7 @@ from app.store.lapfiles import write_atomic
 def write_png(image: QImage, path: Path) -> None:
     """QImage is safe to use off the GUI thread (unlike QPixmap), so encoding happens on the runner."""
     def save(tmp: str) -> None:
-        if not image.save(tmp, "PNG"):
+        if not image.save(tmp, "PNG"):  # type: ignore[call-overload]  # stub says bytes; the binding wants str
             raise PitwallError(f"Could not write the PNG image to {path}")
     write_atomic(Path(path), save)
 

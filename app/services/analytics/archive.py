@@ -49,7 +49,8 @@ def open_archive(store: Store, devices: DeviceSource | None = None, unrestricted
     """Open DuckDB over the store. `devices` adds a `device_telemetry` view over a Parquet folder or S3 prefix."""
     paths = store.paths
     paths.duckdb_temp.mkdir(parents=True, exist_ok=True)
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
     if threads:
         config["threads"] = str(threads)
     conn = duckdb.connect(":memory:", config=config)

@@ -100,6 +100,7 @@ def pull(store: Store, target: S3Target, progress: Progress = no_progress,
                         f"{free / 1e6:.1f} MB free in {home}. Nothing was changed.")
 
     def fetch(item: Item, on_bytes) -> str:
+        assert item.sha256 is not None  # every object in a manifest has its checksum
         try:
             download(client, target, item.key, home / item.local_path, item.sha256, item.size, on_bytes)
         except ChecksumMismatch as exc:

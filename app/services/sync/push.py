@@ -50,6 +50,7 @@ class PushReport:
 def race_files(store: Store, race_id: str) -> list[Item]:
     """The files of one race, as sync items (sizes and checksums not filled in yet)."""
     race = store.race(race_id)
+    assert race is not None, f"no race {race_id}"
     items: list[Item] = []
     if race.raw_path:
         suffix = Path(race.raw_path).suffix or ".bin"
@@ -214,7 +215,7 @@ def _push_manifests(store: Store, target: S3Target, client, per_race: dict[str, 
 
     result = pool.run(todo, send, target, "uploading", totals, progress, _recorder(store, target.id), on_item)
     _collect(report, result)
-    report.races += [i.race_id for i, o, _ in result.outcomes if o == "uploaded"]
+    report.races += [i.race_id for i, o, _ in result.outcomes if o == "uploaded" and i.race_id is not None]
 
 
 class _LazyClient:

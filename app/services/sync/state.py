@@ -90,6 +90,7 @@ def race_states(store: Store, target_id: str) -> dict[str, tuple[str, str | None
         items = list(s.scalars(select(SyncItem).where(SyncItem.target == target_id, SyncItem.race_id.is_not(None))))
     by_race: dict[str, list[SyncItem]] = {}
     for row in items:
+        assert row.race_id is not None  # the query keeps only rows with a race
         by_race.setdefault(row.race_id, []).append(row)
     for race_id, race_rows in by_race.items():
         failed = [r for r in race_rows if r.state == FAILED]

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -123,7 +123,7 @@ def open_stream(url: str, opts: GrabOptions, label: str | None = None) -> cv2.Vi
     start = time.monotonic()
     deadline = start + opts.open_timeout
     delay = BACKOFF_START
-    reason = "no attempt made"
+    reason: str | None = "no attempt made"
     for _attempt in range(opts.reconnects + 1):
         left = deadline - time.monotonic()
         if left <= 0:
@@ -226,8 +226,8 @@ class PreviewStream:
     def __init__(self, url: str, opts: GrabOptions, limiter: StreamLimiter, label: str | None = None) -> None:
         self.url, self.opts, self.limiter = url, opts, limiter
         self.label = label or mask_url(url)
-        self._slot = None
-        self._cap = None
+        self._slot: AbstractContextManager[None] | None = None
+        self._cap: cv2.VideoCapture | None = None
 
     def __enter__(self) -> "PreviewStream":
         self._slot = self.limiter.slot(self.opts.queue_timeout)
@@ -240,6 +240,7 @@ class PreviewStream:
         return self
 
     def read(self) -> np.ndarray:
+        assert self._cap is not None, "read() outside the with block"
         image = _read(self._cap)
         if image is None:
             raise CameraError(f"Camera {self.label}: the stream stopped")

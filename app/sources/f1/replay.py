@@ -90,6 +90,7 @@ def _snapshot(cfg: F1Config) -> tuple[Path, Path]:
     Returns (FastF1 cache dir to use, responses folder). The copy is keyed by the folder's path and file
     list, so editing the recording gives a fresh copy.
     """
+    assert cfg.recorded is not None  # only when replaying a recording
     if _is_archive(cfg.recorded):
         return _snapshot_archive(cfg)
     http, seed = recorded_layout(cfg.recorded)
@@ -121,6 +122,7 @@ def _is_archive(path: Path) -> bool:
 
 def _snapshot_archive(cfg: F1Config) -> tuple[Path, Path]:
     """A recording shipped as one archive (the bundled demo): unpack it once under FastF1's cache dir."""
+    assert cfg.recorded is not None
     archive = Path(cfg.recorded)
     stat = archive.stat()
     key = hashlib.sha256(repr((str(archive.resolve()), stat.st_size, stat.st_mtime_ns)).encode()).hexdigest()[:16]
