@@ -19,6 +19,9 @@ class SharedState(QObject):
     race_changed = Signal(object)  # race id or None
     range_changed = Signal(float, float)  # visible distance range, metres
     devices_changed = Signal(str)  # device telemetry source for SQL (Parquet folder or s3:// prefix), "" = none
+    # The selection's lap analysis (app.workers.analysis.SelectionAnalysis), computed off the GUI thread.
+    analysis_changed = Signal(object)
+    best_changed = Signal(object)  # the current race's theoretical bests (app.workers.analysis.best_reports) or None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +31,8 @@ class SharedState(QObject):
         self.race: str | None = None
         self.x_range: tuple[float, float] | None = None
         self.devices = ""
+        self.analysis = None  # SelectionAnalysis of the selection, once the worker has it
+        self.best: dict | None = None
         self._colours: dict[str, str] = {}
         self._preferred: dict[str, str] = {}  # lap id → its own colour (an F1 team colour), when it has one
 
@@ -65,6 +70,15 @@ class SharedState(QObject):
         if self.x_range is None or (abs(lo - self.x_range[0]) > 1e-6 or abs(hi - self.x_range[1]) > 1e-6):
             self.x_range = (float(lo), float(hi))
             self.range_changed.emit(float(lo), float(hi))
+
+    def set_analysis(self, analysis) -> None:
+        """A comparison the analysis worker finished (always emits: a new result is a new object)."""
+        self.analysis = analysis
+        self.analysis_changed.emit(analysis)
+
+    def set_best(self, best: dict | None) -> None:
+        self.best = best
+        self.best_changed.emit(best)
 
     def prefer_colours(self, colours: dict[str, str]) -> None:
         """Laps that have a colour of their own (F1 team colours); call before `set_selection`."""

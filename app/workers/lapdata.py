@@ -26,9 +26,10 @@ class LapCache(QObject):
         super().__init__(parent)
         self._store = store
         self._runner = runner
-        self._capacity = capacity
+        self.capacity = capacity  # laps kept besides the selection (which is always kept)
         self._traces: OrderedDict[str, LapTrace] = OrderedDict()
         self._pending: set[str] = set()
+        self._keep: set[str] = set()  # the selection: never evicted, however many laps it holds
 
     def get(self, lap_id: str) -> LapTrace | None:
         trace = self._traces.get(lap_id)
@@ -50,6 +51,10 @@ class LapCache(QObject):
             job.finished.connect(lambda: self._pending.difference_update(missing))
         return self.has_all(lap_ids)
 
+    def keep(self, lap_ids: list[str]) -> None:
+        """Laps to hold whatever the capacity (the selection: a comparison of 60 laps needs all 60 at once)."""
+        self._keep = set(lap_ids)
+
     def forget(self, lap_ids: list[str] | None = None) -> None:
         """Drop cached laps (all when None), e.g. after a race was re-processed."""
         for lap_id in list(self._traces) if lap_ids is None else lap_ids:
@@ -70,6 +75,7 @@ class LapCache(QObject):
     def _on_loaded(self, traces: list[LapTrace]) -> None:
         for trace in traces:
             self._traces[trace.lap.id] = trace
-        while len(self._traces) > self._capacity:
-            self._traces.popitem(last=False)
+        spare = [i for i in self._traces if i not in self._keep]  # oldest first
+        for lap_id in spare[: max(len(self._traces) - self.capacity, 0)]:
+            del self._traces[lap_id]
         self.loaded.emit([t.lap.id for t in traces])
