@@ -71,7 +71,7 @@ def run_gui(args) -> int:
 
 
 class Screenshot:
-    """Waits for the file to be processed, shows the fastest two full laps, saves the window and quits."""
+    """Waits for the file to be processed, compares the fastest two full laps, saves the window and quits."""
 
     def __init__(self, window: MainWindow, job: Job, target: Path, exit_code: list[int]) -> None:
         self.window, self.target, self.exit_code = window, target, exit_code
@@ -88,17 +88,25 @@ class Screenshot:
         laps = sorted((lap for lap in self.ctx.store.laps(race_id) if lap.lap_time and not lap.flag_list),
                       key=lambda lap: lap.lap_time)[:2]
         ids = [lap.id for lap in laps]
-        if not ids or self.ctx.laps.request(ids):
-            self._laps_ready(ids)
-        else:
-            self.ctx.laps.loaded.connect(lambda _: self.ctx.laps.has_all(ids) and self._laps_ready(ids))
+        self._ids = ids
+        self.ctx.state.analysis_changed.connect(lambda _: self._maybe_ready())
+        self.ctx.state.best_changed.connect(lambda _: self._maybe_ready())
         self.ctx.state.set_selection(ids, reference=ids[0] if ids else None)
+        self._maybe_ready()
 
-    def _laps_ready(self, ids: list[str]) -> None:
-        trace = self.ctx.laps.get(ids[0]) if ids else None
-        if trace is not None:
+    def _maybe_ready(self) -> None:
+        """Shoot once the laps' comparison and the race's bests have landed (both come from workers)."""
+        state = self.ctx.state
+        if getattr(self, "_ready", False) or state.best is None:
+            return
+        analysis = state.analysis
+        if self._ids and (analysis is None or analysis.selection != self._ids):
+            return
+        self._ready = True
+        ref = analysis.series.get(analysis.reference_id) if self._ids else None
+        if ref is not None:
             # Put the cursor into the first long braking zone, where the laps differ and the map marker shows.
-            self.ctx.state.set_cursor(float(trace.channels["distance"].max()) * 0.42)
+            state.set_cursor(float(ref.distance[-1]) * 0.42)
         QTimer.singleShot(300, lambda: self._finish(0, ""))  # let the coalesced redraws run and paint
 
     def _finish(self, code: int, reason: str) -> None:

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 
 from app.views.browser import BrowserDock
 from app.views.camera_dock import CameraDock
+from app.views.corners_dock import CornersDock
 from app.views.f1_browser import F1BrowserDock
 from app.views.f1_info import SessionInfoDock
 from app.views.jobs_panel import JobsDock
@@ -21,6 +22,7 @@ DOCKS = [
     (BrowserDock, LEFT),
     (TrackMapDock, LEFT),
     (LapOverlayDock, RIGHT),
+    (CornersDock, RIGHT),
     (JobsDock, LEFT),
     (F1BrowserDock, LEFT),
     (SessionInfoDock, LEFT),

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def _default_layout(self) -> None:
-        """First start: a left column (browser, map, jobs) beside the lap overlay."""
+        """First start: a left column (browser, map, jobs) beside the lap overlay, the corners table under it."""
         self.resize(1600, 1000)
         left = [self.docks[d] for d in ("dock_browser", "dock_trackmap", "dock_jobs") if d in self.docks]
         if "dock_overlay" in self.docks and left:
@@ -88,7 +88,11 @@ class MainWindow(QMainWindow):
             if first in self.docks and second in self.docks:
                 self.tabifyDockWidget(self.docks[first], self.docks[second])
                 self.docks[first].raise_()
-        # The overlay keeps the full height: SQL console, reports and cameras are tabs behind it.
+        if "dock_overlay" in self.docks and "dock_corners" in self.docks:  # wide rows: under the plots
+            self.splitDockWidget(self.docks["dock_overlay"], self.docks["dock_corners"], Qt.Orientation.Vertical)
+            self.resizeDocks([self.docks["dock_overlay"], self.docks["dock_corners"]], [700, 270],
+                             Qt.Orientation.Vertical)
+        # SQL console, reports and cameras are tabs behind the overlay.
         if "dock_overlay" in self.docks:
             for name in ("dock_sql_console", "dock_reports", "dock_camera"):
                 if name in self.docks:

@@ -1,22 +1,29 @@
-"""Track map dock: the reference lap's line (x against z) coloured by a channel, and the cursor on it.
+"""Track map dock: the reference lap's line coloured by a channel, or by which lap is fastest in each mini-sector;
+sector lines across the track, corner names with what the first compared lap gained or lost there, and the
+cursor on every lap.
 
-The coloured line is drawn as a few dozen curves, one per colour band, each connecting only the segments in
-its band: standard pyqtgraph items, cheap to draw, no per-point pens.
+Everything comes from the selection's analysis in the shared state: the line is the reference lap, positions
+are read at reference distances (the cursor's axis). The coloured line is drawn as a few dozen curves, one per
+colour, each connecting only its own segments: standard pyqtgraph items, cheap to draw, no per-point pens.
 """
 
 import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.models import CHANNEL_UNITS
-from app.services.compare import map_axes, position_at
+from app.services.lap_series import LapSeries
 from app.views.context import AppContext
 from app.views.theme import MUTED
+from app.views.trackmap_marks import MapMarks, TrackGeometry
+from app.workers.analysis import SelectionAnalysis
 
 COLOUR_CHANNELS = ("speed", "throttle", "brake", "gear", "rpm", "steering", "accel_x", "accel_z")
+MINISECTORS = "fastest lap (mini-sectors)"
 BANDS = 48
 COLOUR_MAP = "turbo"
 
@@ -27,8 +34,13 @@ class TrackMapDock(QDockWidget):
         self.setObjectName("dock_trackmap")
         self.ctx = ctx
         self.channel = QComboBox()
-        self.channel.addItems(COLOUR_CHANNELS)
-        self.channel.setToolTip("Colour the line by this channel")
+        self.channel.addItems([*COLOUR_CHANNELS, MINISECTORS])
+        self.channel.setToolTip("Colour the line by a channel of the reference lap, or by the lap that is "
+                                "fastest in each mini-sector")
+        self.legend = QLabel()  # mini-sector mode: which colour is which lap
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.caption = QLabel()  # whose gain/loss the corner labels show
+        self.caption.setStyleSheet(f"color: {MUTED}")
         self.glw = pg.GraphicsLayoutWidget()
         self.plot = self.glw.addPlot(row=0, col=0)
         self.plot.setAspectLocked(True)
@@ -46,6 +58,7 @@ class TrackMapDock(QDockWidget):
         self.shadow = pg.PlotDataItem(pen=pg.mkPen("#000000", width=7))  # a dark outline under the coloured line
         self.plot.addItem(self.shadow)
         self.bands: list[pg.PlotCurveItem] = []
+        self.marks = MapMarks(self.plot)
         self.start = pg.ScatterPlotItem(size=9, symbol="s", brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#000000"))
         self.start_label = pg.TextItem("S/F", color="#ffffff", anchor=(-0.25, 0.5))
         for item in (self.start, self.start_label):
@@ -58,7 +71,9 @@ class TrackMapDock(QDockWidget):
         label.setStyleSheet(f"color: {MUTED}")
         top.addWidget(label)
         top.addWidget(self.channel)
+        top.addWidget(self.legend)
         top.addStretch(1)
+        top.addWidget(self.caption)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -66,68 +81,113 @@ class TrackMapDock(QDockWidget):
         layout.addWidget(self.glw, 1)
         self.setWidget(body)
 
+        self.analysis: SelectionAnalysis | None = None
         self._xz: np.ndarray | None = None  # reference lap points, for hover lookup
         self._distance: np.ndarray | None = None
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
         self._redraw_timer.timeout.connect(self.redraw)
         self._mouse = pg.SignalProxy(self.glw.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
         self.channel.currentTextChanged.connect(lambda _: self._redraw_timer.start())
-        ctx.state.selection_changed.connect(self._selection_changed)
-        ctx.state.reference_changed.connect(lambda _: self._redraw_timer.start())
+        ctx.state.analysis_changed.connect(lambda _: self._redraw_timer.start())
         ctx.state.cursor_changed.connect(self._show_cursor)
-        ctx.laps.loaded.connect(lambda _: self._redraw_timer.start())
 
-    def _selection_changed(self, lap_ids: list[str]) -> None:
-        self.ctx.laps.request(lap_ids)
-        self._redraw_timer.start()
-
-    def reference_trace(self):
-        state = self.ctx.state
-        lap_id = state.reference or (state.selection[0] if state.selection else None)
-        return self.ctx.laps.get(lap_id) if lap_id else None
+    def reference_series(self) -> LapSeries | None:
+        a = self.analysis
+        return a.series.get(a.reference_id) if a is not None and a.reference_id else None
 
     def redraw(self) -> None:
+        state = self.ctx.state
+        if state.analysis is None or state.analysis.selection != state.selection:
+            return  # the selection's own analysis is on its way
+        self.analysis = state.analysis
         for band in self.bands:
             self.plot.removeItem(band)
         self.bands = []
-        trace = self.reference_trace()
-        if trace is None or "x" not in trace.channels:
+        ref = self.reference_series()
+        if ref is None or ref.map_axes is None:
             self.shadow.setData([], [])
             self.start.setData([])
             self.start_label.hide()
+            self.marks.clear()
+            self.legend.clear()
+            self.caption.clear()
             self._xz = self._distance = None
-            self._show_cursor(self.ctx.state.cursor)
+            self._show_cursor(state.cursor)
             return
-        ch = trace.channels
-        a, b = map_axes(ch)  # AMS2: x/z, F1: x/y
-        x, z = np.asarray(ch[a], dtype=np.float64), np.asarray(ch[b], dtype=np.float64)
-        name = self.channel.currentText()
-        values = np.asarray(ch.get(name, ch["speed"]), dtype=np.float64)
-        lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
-        hi = hi if hi > lo else lo + 1.0
-        # Segment i (point i → i+1) takes the colour of its mean value.
-        seg = np.clip(((values[:-1] + values[1:]) / 2 - lo) / (hi - lo), 0, 1)
-        band = np.minimum((seg * BANDS).astype(int), BANDS - 1)
+        a, b = ref.map_axes  # AMS2: x/z, F1: x/y
+        x, z = ref.channels[a], ref.channels[b]
         self.shadow.setData(x, z)
         self.start.setData([x[0]], [z[0]])
         self.start_label.setPos(x[0], z[0])
         self.start_label.show()
-        for b in np.unique(band):
+        if self.channel.currentText() == MINISECTORS and self.analysis.comparison.minisectors is not None:
+            self._colour_by_minisector(ref)
+        else:
+            self._colour_by_channel(ref)
+        self._show_marks(ref)
+        self._xz = np.column_stack((x, z))
+        self._distance = ref.distance
+        self.plot.autoRange(padding=0.06)
+        self._show_cursor(state.cursor)
+
+    # ---- colouring
+    def _draw_groups(self, ref: LapSeries, group: np.ndarray, colours: dict[int, QColor]) -> None:
+        """Segment i (point i → i + 1) is drawn in the colour of its group."""
+        x, z = ref.channels[ref.map_axes[0]], ref.channels[ref.map_axes[1]]
+        for g in np.unique(group):
             connect = np.zeros(len(x), dtype=bool)
-            connect[:-1] = band == b
-            colour = self.cmap.map((b + 0.5) / BANDS, mode="qcolor")
-            curve = pg.PlotCurveItem(x, z, connect=connect, pen=pg.mkPen(colour, width=4), antialias=True)
+            connect[:-1] = group == g
+            curve = pg.PlotCurveItem(x, z, connect=connect, pen=pg.mkPen(colours[int(g)], width=4), antialias=True)
             curve.setZValue(10)
             self.plot.addItem(curve)
             self.bands.append(curve)
+
+    def _colour_by_channel(self, ref: LapSeries) -> None:
+        name = self.channel.currentText()
+        name = name if name in ref.channels else "speed"
+        values = ref.channels.get(name, np.zeros(len(ref.distance)))
+        lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+        hi = hi if hi > lo else lo + 1.0
+        seg = np.clip(((values[:-1] + values[1:]) / 2 - lo) / (hi - lo), 0, 1)  # a segment: its mean value
+        band = np.minimum((seg * BANDS).astype(int), BANDS - 1)
+        self._draw_groups(ref, band, {b: self.cmap.map((b + 0.5) / BANDS, mode="qcolor") for b in range(BANDS)})
         self.bar.setLevels((lo, hi))
         unit = CHANNEL_UNITS.get(name, "")
         self.bar.axis.setLabel(f"{name} ({unit})" if unit else name)
-        self._xz = np.column_stack((x, z))
-        self._distance = np.asarray(ch["distance"], dtype=np.float64)
-        self.plot.autoRange(padding=0.04)
-        self._show_cursor(self.ctx.state.cursor)
+        self.bar.show()
+        self.legend.clear()
 
+    def _colour_by_minisector(self, ref: LapSeries) -> None:
+        analysis = self.analysis
+        mini = analysis.comparison.minisectors
+        fastest = mini.fastest  # row of the quickest lap in each mini-sector
+        middle = (ref.distance[:-1] + ref.distance[1:]) / 2
+        k = np.clip(np.searchsorted(mini.edges, middle, side="right") - 1, 0, len(fastest) - 1)
+        rows = fastest[k]
+        lap_ids = analysis.minisector_laps
+        self._draw_groups(ref, rows, {r: QColor(self.ctx.state.colour(lap_ids[r])) for r in range(len(lap_ids))})
+        self.bar.hide()
+        won = np.bincount(fastest, minlength=len(lap_ids))
+        self.legend.setText("&nbsp;&nbsp;".join(
+            f"<span style='color:{self.ctx.state.colour(i)}'>■</span> {analysis.labels[i]} ({won[r]})"
+            for r, i in enumerate(lap_ids)))
+        self.legend.setToolTip(f"Fastest lap in each of the {len(fastest)} mini-sectors (how many it won)")
+
+    def _show_marks(self, ref: LapSeries) -> None:
+        analysis = self.analysis
+        comparison = analysis.comparison
+        geo = TrackGeometry(ref.channels[ref.map_axes[0]], ref.channels[ref.map_axes[1]], ref.distance)
+        others = analysis.others
+        gains = None
+        if others:
+            rows = analysis.segments.get(others[0], [])
+            gains = {r["name"]: r["time_delta"] for r in rows if r["kind"] == "corner"}
+            self.caption.setText(f"Corners: {analysis.labels[others[0]]} vs {analysis.labels[ref.lap_id]}")
+        else:
+            self.caption.clear()
+        self.marks.show(geo, comparison.sector_lines, comparison.corners, gains)
+
+    # ---- cursor
     def marker_position(self, lap_id: str) -> tuple[float, float] | None:
         """Where the marker of a lap is drawn now (None when hidden)."""
         for spot in self.markers.points():
@@ -136,16 +196,16 @@ class TrackMapDock(QDockWidget):
         return None
 
     def _show_cursor(self, distance: float) -> None:
-        state = self.ctx.state
         spots = []
-        if self._xz is not None and not math.isnan(distance):
-            for lap_id in state.selection:
-                trace = self.ctx.laps.get(lap_id)
-                if trace is None or "x" not in trace.channels:
+        analysis = self.analysis
+        if self._xz is not None and analysis is not None and not math.isnan(distance):
+            state = self.ctx.state
+            for lap_id, series in analysis.series.items():
+                pos = series.position(distance)
+                if pos is None:
                     continue
-                x, z = position_at(trace.channels, distance)
-                is_ref = lap_id == state.reference
-                spots.append({"pos": (x, z), "data": lap_id, "size": 15 if is_ref else 11,
+                is_ref = lap_id == analysis.reference_id
+                spots.append({"pos": pos, "data": lap_id, "size": 15 if is_ref else 11,
                               "brush": pg.mkBrush(state.colour(lap_id)),
                               "pen": pg.mkPen("#ffffff" if is_ref else "#000000", width=2)})
         self.markers.setData(spots)
