@@ -6,6 +6,7 @@ FastF1, pandas and the Store are imported where they are used: a cached session 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -117,7 +118,7 @@ def open_session(store: Store, settings: Settings, year: int, event: str, sessio
     return F1OpenResult(stored, laps, warnings=loaded.warnings)
 
 
-def driver_summary(laps: list[Lap], drivers: list[str] | None = None) -> list[dict]:
+def driver_summary(laps: Sequence[Lap | LapRow], drivers: list[str] | None = None) -> list[dict]:
     """Per driver, in order of their fastest lap: team, lap count, fastest lap time (deleted laps excluded)."""
     wanted = {d.strip().upper() for d in drivers} if drivers else None
     rows: dict[str, dict] = {}

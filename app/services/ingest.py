@@ -88,4 +88,6 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
         sink.abort()
         store.fail_race(race.id, INTERRUPTED)
         raise
-    return _result(store, store.race(race.id), laps)
+    ready = store.race(race.id)
+    assert ready is not None, race.id
+    return _result(store, ready, laps)

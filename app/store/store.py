@@ -156,7 +156,9 @@ class Store:
         write_atomic(dest, lambda tmp: shutil.copyfile(source, tmp))
         rel = self.paths.relative(dest)
         with self.session() as s:
-            s.get(Race, race_id).raw_path = rel
+            race = s.get(Race, race_id)
+            assert race is not None, race_id
+            race.raw_path = rel
         return rel
 
     def fail_race(self, race_id: str, reason: str) -> None:
@@ -197,6 +199,7 @@ class Store:
         try:
             with self.session() as s:
                 race = s.get(Race, race_id)
+                assert race is not None, race_id
                 for old in list(race.laps):
                     s.delete(old)  # a retry replaces what an earlier attempt left
                 s.add_all(sink.rows)

@@ -93,10 +93,11 @@ def inflate(blocks: Iterator[bytes], damage: Damage) -> Iterator[bytes]:
     for block in blocks:
         data = block
         while data:
-            before = stream.copy()  # cheap (the 32 KB window): lets an error keep the output before it
+            # cheap (the 32 KB window): lets an error keep the output before it; zlib_ng's stub omits copy()
+            before = stream.copy()  # type: ignore[attr-defined]
             try:
                 out = stream.decompress(data, CHUNK)
-            except zlib_ng.error as exc:
+            except zlib_ng.error as exc:  # type: ignore[misc]  # the stub declares `error` an instance
                 yield from _salvage(before, data)
                 lost = len(data) + sum(len(b) for b in blocks)
                 if "incorrect data check" in str(exc):  # everything was inflated; the checksum says it is off
@@ -118,7 +119,7 @@ def inflate(blocks: Iterator[bytes], damage: Damage) -> Iterator[bytes]:
             data = tail
     try:
         out = stream.flush()
-    except zlib_ng.error:
+    except zlib_ng.error:  # type: ignore[misc]  # the stub declares `error` an instance, not a class
         out = b""
     if out:
         yield out
@@ -131,7 +132,7 @@ def _salvage(stream, data: bytes) -> Iterator[bytes]:
     while data:
         try:
             out = stream.decompress(data, SALVAGE_STEP)
-        except zlib_ng.error:
+        except zlib_ng.error:  # type: ignore[misc]  # the stub declares `error` an instance, not a class
             return
         if out:
             yield out

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from app.errors import PitwallError
 
@@ -80,7 +81,7 @@ class StreamWriter:
         self._packer = zlib.compressobj(level)
         self._pending: list[bytes] = []
         self._dirty = False
-        self._fh = None
+        self._fh: BinaryIO | None = None
 
     def add(self, datagram) -> None:
         if self._fh is None:  # created with the first packet: a recording of nothing leaves no file
@@ -107,6 +108,7 @@ class StreamWriter:
         self._pending.append(tail)
         data = b"".join(self._pending)  # one write: the file never ends inside a packet
         self._pending.clear()
+        assert self._fh is not None  # opened by the first add()
         try:
             self._fh.write(data)
             self._fh.flush()

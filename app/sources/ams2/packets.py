@@ -5,6 +5,7 @@ views as an array of N records without a Python loop.
 """
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 TELEMETRY = 0
 RACE_DATA = 1
@@ -16,7 +17,7 @@ TIMINGS_SIZES = (1063, 1059)
 RACE_DATA_SIZE = 308
 
 
-def _dtype(fields: dict[str, tuple[str, int]], size: int) -> np.dtype:
+def _dtype(fields: dict[str, tuple[DTypeLike, int]], size: int) -> np.dtype:
     names = list(fields)
     return np.dtype(
         {
@@ -73,7 +74,7 @@ PARTICIPANT = _dtype(
     32,
 )
 
-_TIMINGS_FIELDS = {
+_TIMINGS_FIELDS: dict[str, tuple[DTypeLike, int]] = {
     "packet_number": ("<u4", 0),
     "num_participants": ("i1", 12),
     "participants": ((PARTICIPANT, (32,)), 33),

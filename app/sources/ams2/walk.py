@@ -8,7 +8,7 @@ region before lands exactly on its start: so a guess that was wrong costs a seco
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -221,7 +221,8 @@ class PacketScanner:
         if self.first_skip is None:
             self.first_skip = at
 
-    def _scan(self, buf: bytes, pos: int, base: int) -> Iterator[tuple[bytes, np.ndarray]]:
+    def _scan(self, buf: bytes, pos: int, base: int) -> Generator[tuple[bytes, np.ndarray], None, int]:
+        """Yields like `feed`; returns where the unconsumed tail of `buf` starts."""
         n = len(buf)
         while True:
             if not self.synced:
