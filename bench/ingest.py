@@ -11,6 +11,7 @@ Measured in this run, best of N on both sides:
 Measurements on stderr; one JSON object per target on stdout, the main one last.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -108,31 +109,56 @@ def ingest_in_process(path: Path, work: Path) -> tuple[float, int, float]:
     return best, len(laps), hours
 
 
-def cli_ingest(path: Path, home: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one `pitwall ingest` subprocess, interpreter start included."""
-    shutil.rmtree(home, ignore_errors=True)
-    env = {**os.environ, "PITWALL_HOME": str(home)}
+# Spawns the measured commands from a small process of its own: a child's ru_maxrss counts the pages of the
+# process it was forked from, so forking this one (hundreds of MB after the in-process runs) would inflate it.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    cmd, env = json.loads(line)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(PITWALL), "ingest", str(path), "--json"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read().decode()
-    proc.stderr.close()
-    assert proc.returncode == 0, err
-    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KB on Linux
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    print(json.dumps([time.perf_counter() - t0, usage.ru_maxrss, proc.returncode, err[-2000:]]), flush=True)
+"""
+
+
+class Launcher:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+
+    def run(self, cmd: list[str], env: dict) -> tuple[float, float]:
+        """(wall seconds, peak RSS in MB) of one command, interpreter start included."""
+        self.proc.stdin.write(json.dumps([cmd, env]) + "\n")
+        self.proc.stdin.flush()
+        seconds, maxrss_kb, code, err = json.loads(self.proc.stdout.readline())
+        assert code == 0, err
+        return seconds, maxrss_kb / 1024  # ru_maxrss is in KB on Linux
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def cli_ingest(launcher: Launcher, path: Path, home: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of `pitwall ingest FILE --json` into an empty data directory."""
+    shutil.rmtree(home, ignore_errors=True)
+    return launcher.run([str(PITWALL), "ingest", str(path), "--json"], {**os.environ, "PITWALL_HOME": str(home)})
 
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="pitwall-bench-"))
+    launcher = Launcher()  # while this process is still small
     try:
-        run(work)
+        run(work, launcher)
     finally:
+        launcher.close()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path) -> None:
+def run(work: Path, launcher: Launcher) -> None:
     files = {}
     for hours in (2, 6):
         path = work / f"montreal_{hours}h.ams2"
@@ -157,7 +183,7 @@ def run(work: Path) -> None:
 
     cli_s, rss = {}, {}
     for hours, path in files.items():
-        runs = [cli_ingest(path, work / "cli-home") for _ in range(3 if hours == 2 else 1)]
+        runs = [cli_ingest(launcher, path, work / "cli-home") for _ in range(3 if hours == 2 else 1)]
         cli_s[hours] = min(s for s, _ in runs)
         rss[hours] = max(m for _, m in runs)
         print(f"{hours} h: `pitwall ingest` {cli_s[hours]:.3f} s, peak RSS {rss[hours]:.0f} MB", file=sys.stderr)

@@ -21,8 +21,8 @@ from app.sources.ams2.walk import walk
 _U32 = struct.Struct("<I")
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
 _NOT_BASE64 = bytes(sorted(set(range(256)) - set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")))
-READ_BLOCK = 2 << 20  # compressed bytes read at a time
-CHUNK = 8 << 20  # raw bytes per inflate call: what the walk and the decoder work on at once
+READ_BLOCK = 4 << 20  # compressed bytes read at a time
+CHUNK = 16 << 20  # raw bytes per inflate call: what the walk and the decoder work on at once
 SALVAGE_STEP = 64 << 10  # after a zlib error, re-inflate in steps this small to keep what precedes it
 
 

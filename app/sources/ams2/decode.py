@@ -67,10 +67,11 @@ class PacketDecoder:
         tim_at = body[is_tim]
         self.telemetry += len(tel)
         self.timings += len(tim_at)
-        viewed = tel["viewed"]
-        self.viewed_counts += np.bincount(viewed[(viewed >= 0) & (viewed < 32)], minlength=32)
-        if self.participant is None and len(tim_at):
-            self._choose_participant(u8, tim_at)
+        if self.participant is None:  # chosen at the first timings packet, from the telemetry seen so far
+            viewed = tel["viewed"]
+            self.viewed_counts += np.bincount(viewed[(viewed >= 0) & (viewed < 32)], minlength=32)
+            if len(tim_at):
+                self._choose_participant(u8, tim_at)
 
         # One time base for both streams: unwrap the ticks in stream order, then split them back.
         either = is_tel | is_tim

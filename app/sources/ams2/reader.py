@@ -19,7 +19,7 @@ from app.sources.ams2.decode import PacketDecoder
 from app.sources.ams2.laps import LapSplitter
 from app.sources.ams2.walk import PacketScanner
 
-PREFETCH = 2  # inflated chunks waiting for the decoder (8 MB each)
+PREFETCH = 2  # inflated chunks waiting for the decoder (16 MB each)
 
 
 class RaceReader:

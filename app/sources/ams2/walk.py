@@ -16,7 +16,7 @@ import numpy as np
 
 MIN_DATAGRAM = 12  # every Project CARS 2 datagram starts with a 12-byte header
 MAX_DATAGRAM = 65_507  # largest UDP payload; anything bigger is a broken length prefix
-REGION = 16384  # bytes per lock-step walk: each walks a few dozen packets; fewer regions, fewer searches
+REGION = 32768  # bytes per lock-step walk: fewer regions, fewer searches; each walks ~50 packets
 DEFAULT_PREFIX = (559).to_bytes(4, "little")  # a telemetry packet, the most common kind
 
 # (length, type) of the packets the protocol defines: what a resynchronisation may trust as a packet start
