@@ -117,7 +117,7 @@ def best_report(store: Store, race_id: str | None = None, track: str | None = No
     if ref is not None and ref.is_clean:
         # Only laps near the pace: a slow lap is never the quickest anywhere, but its alignment noise
         # (a few hundredths per boundary) would still be summed into the best.
-        quick = [t for t in with_data if t.lap_time <= ref.lap_time * QUICK_SHARE]
+        quick = [t for t in with_data if t.full_lap_time <= ref.full_lap_time * QUICK_SHARE]
         comparison = analyse(quick, ref, None, minisector_count)
         mini = comparison.minisectors or minisectors([comparison.reference], minisector_count)
         out["minisectors_best"] = round(mini.best_total, 3)

@@ -7,6 +7,7 @@ on the reference axis). Both are never slower than the fastest lap they include.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,18 +41,25 @@ def minisectors(laps: list[Aligned], count: int = DEFAULT_MINISECTORS) -> MiniSe
     return MiniSectors(edges, times, [lap.trace.label for lap in laps])
 
 
+def _sector(trace: LapTrace, k: int) -> float:
+    time = trace.sectors[k]
+    assert time is not None, trace.lap_id  # sector_best keeps only laps with every sector time
+    return time
+
+
 def sector_best(traces: list[LapTrace]) -> dict:
     """Theoretical best from the best official sectors of the clean full laps."""
     clean = [t for t in traces if t.is_clean and all(s is not None for s in t.sectors)]
     if not clean:
         return {"theoretical_best": None, "sectors": [], "from_laps": [], "fastest_lap": None}
-    sectors, used = [], []
+    sectors: list[dict[str, Any]] = []
+    used: list[LapTrace] = []
     for k in range(len(clean[0].sectors)):
-        best = min(clean, key=lambda t: t.sectors[k])
-        sectors.append({"sector": k + 1, "time": round(float(best.sectors[k]), 3), "lap": best.lap_id,
+        best = min(clean, key=lambda t: _sector(t, k))
+        sectors.append({"sector": k + 1, "time": round(float(_sector(best, k)), 3), "lap": best.lap_id,
                         "label": best.label, "race_id": best.race_id})
         used.append(best)
-    fastest = min(clean, key=lambda t: t.lap_time)
+    fastest = min(clean, key=lambda t: t.full_lap_time)
     seen: dict[str, dict] = {}
     for s in sectors:
         seen.setdefault(s["lap"], {"lap": s["lap"], "label": s["label"], "race_id": s["race_id"], "sectors": []})

@@ -36,7 +36,7 @@ def default_reference(traces: list[LapTrace]) -> LapTrace | None:
     with_data = [t for t in traces if t.has_telemetry]
     clean = [t for t in with_data if t.is_clean]
     if clean:
-        return min(clean, key=lambda t: t.lap_time)
+        return min(clean, key=lambda t: t.full_lap_time)
     return max(with_data, key=lambda t: len(t.channels["time"]), default=None)
 
 

@@ -7,6 +7,8 @@ where the braking starts (the speed peak before it) and ends where the speed has
 way to the next peak; neighbours that overlap share the fastest point between them.
 """
 
+from typing import Any
+
 import numpy as np
 
 from app.domain.track import Corner
@@ -48,7 +50,7 @@ def detect_corners(laps: list[Aligned]) -> list[Corner]:
     if lap.channel("speed") is None or len(lap.distance) < 10:
         return []
     grid = np.arange(0.0, lap.distance[-1], STEP_M)
-    speeds = [np.interp(grid, a.distance, a.channel("speed")) for a in laps if a.channel("speed") is not None]
+    speeds = [np.interp(grid, a.distance, s) for a in laps if (s := a.channel("speed")) is not None]
     v = _smooth(np.median(np.vstack(speeds), axis=0), SMOOTH_M)
     heading = _heading(lap, grid)
     half = int(REACH_M / STEP_M)
@@ -56,7 +58,7 @@ def detect_corners(laps: list[Aligned]) -> list[Corner]:
     drop = np.minimum(left, right) - v
     local_min = (v <= np.roll(v, 1)) & (v <= np.roll(v, -1))
     local_min[[0, -1]] = False
-    apexes = [i for i in np.flatnonzero(local_min & (drop >= MIN_DROP_KMH))]
+    apexes: list[int] = np.flatnonzero(local_min & (drop >= MIN_DROP_KMH)).tolist()
     if heading is not None:
         span = int(TURN_SPAN_M / STEP_M)
         # Total turning, not net: a chicane ends on the heading it started with.
@@ -64,7 +66,7 @@ def detect_corners(laps: list[Aligned]) -> list[Corner]:
         turn = [turning[min(i + span, len(grid) - 1)] - turning[max(i - span, 0)] for i in apexes]
         apexes = [i for i, a in zip(apexes, turn, strict=True) if np.degrees(a) >= MIN_TURN_DEG]
     apexes = _merge_close(apexes, v)
-    corners = []
+    corners: list[list[Any]] = []  # [start index, apex (fractional index), end index]
     for n, i in enumerate(apexes):
         lo = max(apexes[n - 1] if n else 0, i - half)
         hi = min(apexes[n + 1] if n + 1 < len(apexes) else len(v) - 1, i + half)

@@ -5,6 +5,7 @@ delta series: the segment deltas add up to the delta at the line by construction
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ def partition(corners: list[Corner], length: float) -> list[Segment]:
 
     A gap shorter than MIN_STRAIGHT_M between two corners is no straight: the corners meet in its middle.
     """
-    spans = []
+    spans: list[list[Any]] = []  # [name, start, end, apex]
     for c in sorted(corners, key=lambda c: c.apex):
         start, end = max(c.start, spans[-1][2] if spans else 0.0), min(max(c.end, c.start), length)
         if spans and start - spans[-1][2] < MIN_STRAIGHT_M:

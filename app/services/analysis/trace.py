@@ -43,6 +43,12 @@ class LapTrace:
         return self.lap_time is not None and not ({"partial", "out-lap", "in-lap"} & set(self.flags))
 
     @property
+    def full_lap_time(self) -> float:
+        """`lap_time` of a full lap (see `is_full`), where it is never None."""
+        assert self.lap_time is not None, self.lap_id
+        return self.lap_time
+
+    @property
     def is_clean(self) -> bool:
         """A lap fit to be a reference or count towards a best: full and not invalidated."""
         return self.is_full and "invalid" not in self.flags
