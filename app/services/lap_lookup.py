@@ -13,6 +13,7 @@ def best_lap_at(store: Store, track: str | None, driver: str | None = None) -> t
     """The fastest clean lap (timed line to line, not invalidated, with telemetry) at a track, in any session;
     only `driver`'s laps when given (an F1 lap: that driver's best)."""
     best: tuple[Lap, Race] | None = None
+    best_time = float("inf")
     for race in store.races():
         if race.status != "Ready" or not same_track(race.track, track):
             continue
@@ -21,6 +22,6 @@ def best_lap_at(store: Store, track: str | None, driver: str | None = None) -> t
                 continue
             if driver and lap.driver != driver:
                 continue
-            if best is None or lap.lap_time < best[0].lap_time:
-                best = (lap, race)
+            if lap.lap_time < best_time:
+                best, best_time = (lap, race), lap.lap_time
     return best

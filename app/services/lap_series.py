@@ -57,10 +57,11 @@ def lap_series(delta: Delta, label: str, names: tuple[str, ...] = VIEW_CHANNELS)
     """One lap's series from its delta's alignment (`delta.lap`: the lap on the reference axis)."""
     aligned = delta.lap
     raw = aligned.trace.channels
-    channels = {}
+    channels: dict[str, np.ndarray] = {}
     for name in names:
-        if name in raw and np.asarray(raw[name]).dtype.kind in "fiub":
-            channels[name] = aligned.channel(name)
+        col = aligned.channel(name) if name in raw and np.asarray(raw[name]).dtype.kind in "fiub" else None
+        if col is not None:
+            channels[name] = col
     channels["time"] = aligned.time
     axes = None
     if "x" in channels and ("y" in channels or "z" in channels):

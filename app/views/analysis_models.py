@@ -43,7 +43,7 @@ class SegmentModel(ListTableModel):
     def set_analysis(self, analysis: SelectionAnalysis | None, colour) -> None:
         self.beginResetModel()
         self.items = []
-        if analysis is not None and analysis.comparison is not None:
+        if analysis is not None and analysis.comparison is not None and analysis.reference_id is not None:
             laps = analysis.others or [analysis.reference_id]  # one lap alone: its own segments, Δ 0
             for lap_id in laps:
                 for row in analysis.segments.get(lap_id, []):
@@ -106,7 +106,7 @@ class MiniSectorModel(ListTableModel):
     def set_analysis(self, analysis: SelectionAnalysis | None, colour) -> None:
         self.beginResetModel()
         mini = analysis.comparison.minisectors if analysis is not None and analysis.comparison else None
-        if mini is None or not analysis.minisector_laps:
+        if analysis is None or mini is None or not analysis.minisector_laps:
             self.labels, self.colours, self.times, self.fastest = [], [], np.empty((0, 0)), np.empty(0, dtype=int)
         else:
             ids = analysis.minisector_laps

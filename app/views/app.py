@@ -103,7 +103,7 @@ class Screenshot:
         if self._ids and (analysis is None or analysis.selection != self._ids):
             return
         self._ready = True
-        ref = analysis.series.get(analysis.reference_id) if self._ids else None
+        ref = analysis.series.get(analysis.reference_id or "") if analysis is not None else None
         if ref is not None:
             # Put the cursor into the first long braking zone, where the laps differ and the map marker shows.
             state.set_cursor(float(ref.distance[-1]) * 0.42)

@@ -220,6 +220,6 @@ class BrowserDock(QDockWidget):
         while a clean lap with telemetry is selected."""
         laps = [self.known[i] for i in lap_ids if i in self.known]
         clean = [lap for lap in laps if is_full_valid(lap) and lap.path]
-        reference = min(clean, key=lambda lap: lap.lap_time).id if clean else None
+        reference = min(clean, key=lambda lap: lap.lap_time or 0.0).id if clean else None
         self.ctx.state.prefer_colours({lap.id: lap.team_color for lap in laps if lap.team_color})
         self.ctx.state.set_selection(lap_ids, reference=reference)

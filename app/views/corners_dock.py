@@ -106,7 +106,7 @@ class CornersDock(QDockWidget):
         colour = self.ctx.state.colour
         self.segments.set_analysis(analysis, colour)
         self.minisectors.set_analysis(analysis, colour)
-        if analysis is None or analysis.comparison is None:
+        if analysis is None or analysis.comparison is None or analysis.reference_id is None:
             self.summary.setText("Select laps to see where the time is won and lost.")
             return
         ref = analysis.labels[analysis.reference_id]

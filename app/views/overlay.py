@@ -149,7 +149,7 @@ class LapOverlayDock(QDockWidget):
         for band in self.bands.values():
             self.plots[DELTA].removeItem(band)
         self.bands = {}
-        self._legend_entries: list[tuple[pg.PlotDataItem, str]] = []
+        self._legend_entries = []
         for lap_id in analysis.selection:
             colour = state.colour(lap_id)
             series = analysis.series.get(lap_id)
@@ -260,11 +260,10 @@ class LapOverlayDock(QDockWidget):
             line.setVisible(visible)
             if visible:
                 line.setPos(distance)
-        if visible:
-            self.readout.setText(self._readout(distance))
+        if visible and self.analysis is not None:
+            self.readout.setText(self._readout(self.analysis, distance))
 
-    def _readout(self, distance: float) -> str:
-        analysis = self.analysis
+    def _readout(self, analysis: SelectionAnalysis, distance: float) -> str:
         parts = [f"<b>{distance:7.0f} m</b>"]
         for lap_id in analysis.selection:
             colour = self.ctx.state.colour(lap_id)

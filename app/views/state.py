@@ -5,8 +5,12 @@ so a view that reacts to its own change does not loop.
 """
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from app.workers.analysis import SelectionAnalysis
 
 # One colour per selected lap; a lap keeps its colour while it stays selected, in every view.
 LAP_COLOURS = ("#4fc3f7", "#ff8a3d", "#9ccc65", "#e57cff", "#ffd54f", "#f06292", "#4db6ac", "#b0bec5")
@@ -31,7 +35,7 @@ class SharedState(QObject):
         self.race: str | None = None
         self.x_range: tuple[float, float] | None = None
         self.devices = ""
-        self.analysis = None  # SelectionAnalysis of the selection, once the worker has it
+        self.analysis: SelectionAnalysis | None = None  # the selection's, once the worker has it
         self.best: dict | None = None
         self._colours: dict[str, str] = {}
         self._preferred: dict[str, str] = {}  # lap id → its own colour (an F1 team colour), when it has one
@@ -71,7 +75,7 @@ class SharedState(QObject):
             self.x_range = (float(lo), float(hi))
             self.range_changed.emit(float(lo), float(hi))
 
-    def set_analysis(self, analysis) -> None:
+    def set_analysis(self, analysis: "SelectionAnalysis") -> None:
         """A comparison the analysis worker finished (always emits: a new result is a new object)."""
         self.analysis = analysis
         self.analysis_changed.emit(analysis)

@@ -16,6 +16,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.models import CHANNEL_UNITS
+from app.services.analysis.best import MiniSectors
+from app.services.analysis.comparison import Comparison
 from app.services.lap_series import LapSeries
 from app.views.context import AppContext
 from app.views.theme import MUTED
@@ -99,12 +101,13 @@ class TrackMapDock(QDockWidget):
         state = self.ctx.state
         if state.analysis is None or state.analysis.selection != state.selection:
             return  # the selection's own analysis is on its way
-        self.analysis = state.analysis
+        analysis = self.analysis = state.analysis
         for band in self.bands:
             self.plot.removeItem(band)
         self.bands = []
         ref = self.reference_series()
-        if ref is None or ref.map_axes is None:
+        comparison = analysis.comparison
+        if ref is None or ref.map_axes is None or comparison is None:
             self.shadow.setData([], [])
             self.start.setData([])
             self.start_label.hide()
@@ -120,20 +123,19 @@ class TrackMapDock(QDockWidget):
         self.start.setData([x[0]], [z[0]])
         self.start_label.setPos(x[0], z[0])
         self.start_label.show()
-        if self.channel.currentText() == MINISECTORS and self.analysis.comparison.minisectors is not None:
-            self._colour_by_minisector(ref)
+        if self.channel.currentText() == MINISECTORS and comparison.minisectors is not None:
+            self._colour_by_minisector(analysis, comparison.minisectors, ref, x, z)
         else:
-            self._colour_by_channel(ref)
-        self._show_marks(ref)
+            self._colour_by_channel(ref, x, z)
+        self._show_marks(analysis, comparison, ref, TrackGeometry(x, z, ref.distance))
         self._xz = np.column_stack((x, z))
         self._distance = ref.distance
         self.plot.autoRange(padding=0.06)
         self._show_cursor(state.cursor)
 
     # ---- colouring
-    def _draw_groups(self, ref: LapSeries, group: np.ndarray, colours: dict[int, QColor]) -> None:
+    def _draw_groups(self, x: np.ndarray, z: np.ndarray, group: np.ndarray, colours: dict[int, QColor]) -> None:
         """Segment i (point i → i + 1) is drawn in the colour of its group."""
-        x, z = ref.channels[ref.map_axes[0]], ref.channels[ref.map_axes[1]]
         for g in np.unique(group):
             connect = np.zeros(len(x), dtype=bool)
             connect[:-1] = group == g
@@ -142,7 +144,7 @@ class TrackMapDock(QDockWidget):
             self.plot.addItem(curve)
             self.bands.append(curve)
 
-    def _colour_by_channel(self, ref: LapSeries) -> None:
+    def _colour_by_channel(self, ref: LapSeries, x: np.ndarray, z: np.ndarray) -> None:
         name = self.channel.currentText()
         name = name if name in ref.channels else "speed"
         values = ref.channels.get(name, np.zeros(len(ref.distance)))
@@ -150,22 +152,21 @@ class TrackMapDock(QDockWidget):
         hi = hi if hi > lo else lo + 1.0
         seg = np.clip(((values[:-1] + values[1:]) / 2 - lo) / (hi - lo), 0, 1)  # a segment: its mean value
         band = np.minimum((seg * BANDS).astype(int), BANDS - 1)
-        self._draw_groups(ref, band, {b: self.cmap.map((b + 0.5) / BANDS, mode="qcolor") for b in range(BANDS)})
+        self._draw_groups(x, z, band, {b: self.cmap.map((b + 0.5) / BANDS, mode="qcolor") for b in range(BANDS)})
         self.bar.setLevels((lo, hi))
         unit = CHANNEL_UNITS.get(name, "")
         self.bar.axis.setLabel(f"{name} ({unit})" if unit else name)
         self.bar.show()
         self.legend.clear()
 
-    def _colour_by_minisector(self, ref: LapSeries) -> None:
-        analysis = self.analysis
-        mini = analysis.comparison.minisectors
+    def _colour_by_minisector(self, analysis: SelectionAnalysis, mini: MiniSectors, ref: LapSeries,
+                              x: np.ndarray, z: np.ndarray) -> None:
         fastest = mini.fastest  # row of the quickest lap in each mini-sector
         middle = (ref.distance[:-1] + ref.distance[1:]) / 2
         k = np.clip(np.searchsorted(mini.edges, middle, side="right") - 1, 0, len(fastest) - 1)
         rows = fastest[k]
         lap_ids = analysis.minisector_laps
-        self._draw_groups(ref, rows, {r: QColor(self.ctx.state.colour(lap_ids[r])) for r in range(len(lap_ids))})
+        self._draw_groups(x, z, rows, {r: QColor(self.ctx.state.colour(lap_ids[r])) for r in range(len(lap_ids))})
         self.bar.hide()
         won = np.bincount(fastest, minlength=len(lap_ids))
         self.legend.setText("&nbsp;&nbsp;".join(
@@ -173,10 +174,8 @@ class TrackMapDock(QDockWidget):
             for r, i in enumerate(lap_ids)))
         self.legend.setToolTip(f"Fastest lap in each of the {len(fastest)} mini-sectors (how many it won)")
 
-    def _show_marks(self, ref: LapSeries) -> None:
-        analysis = self.analysis
-        comparison = analysis.comparison
-        geo = TrackGeometry(ref.channels[ref.map_axes[0]], ref.channels[ref.map_axes[1]], ref.distance)
+    def _show_marks(self, analysis: SelectionAnalysis, comparison: Comparison, ref: LapSeries,
+                    geo: TrackGeometry) -> None:
         others = analysis.others
         gains = None
         if others:
@@ -212,7 +211,7 @@ class TrackMapDock(QDockWidget):
 
     def _mouse_moved(self, event) -> None:
         pos = event[0]
-        if self._xz is None or not self.plot.sceneBoundingRect().contains(pos):
+        if self._xz is None or self._distance is None or not self.plot.sceneBoundingRect().contains(pos):
             return
         p = self.plot.getViewBox().mapSceneToView(pos)
         nearest = int(np.argmin((self._xz[:, 0] - p.x()) ** 2 + (self._xz[:, 1] - p.y()) ** 2))

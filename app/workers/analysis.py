@@ -159,7 +159,7 @@ class AnalysisWorker(QObject):
         if not self._laps.request(ids):
             return  # `loaded` brings us back
         self._asked = key
-        loaded = [self._laps.get(i) for i in ids]
+        loaded = [t for i in ids if (t := self._laps.get(i)) is not None]
         store, reference = self._store, state.reference
         job = self._runner.submit(f"Compare {len(ids)} lap(s)",
                                   lambda p: analyse_selection(store, loaded, reference, p), quiet=True)
