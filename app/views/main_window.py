@@ -3,6 +3,7 @@
 import base64
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,6 +27,9 @@ from app.views.theme import ERROR, MUTED
 from app.workers.ingest import start_ingest, start_recording
 from app.workers.runner import Job
 
+if TYPE_CHECKING:
+    from app.views.overlay import LapOverlayDock
+
 log = logging.getLogger(__name__)
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "demo"
 DEMO_FILE = DEMO_DIR / "montreal_4laps.ams2"
@@ -34,6 +38,8 @@ RACE_FILTER = "AMS2 race files (*.ams2);;All files (*)"
 
 
 class MainWindow(QMainWindow):
+    _screenshot: object  # set by app.views.app.Screenshot: keeps it alive with the window
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -120,7 +126,7 @@ class MainWindow(QMainWindow):
     # ---- menus and status bar
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open race file…", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action = QAction("&Open race file…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
         demo_action = QAction("Open the &demo race", self)
@@ -135,7 +141,7 @@ class MainWindow(QMainWindow):
         export_action.triggered.connect(self.open_export)
         file_menu.addAction(export_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
@@ -147,7 +153,8 @@ class MainWindow(QMainWindow):
         self.sync_menu = SyncMenu(self, self.ctx, help_menu.menuAction())
 
     def open_export(self) -> ExportDialog:
-        self.export_dialog = ExportDialog(self.ctx, self.dock("dock_overlay").glw.ci, self)
+        overlay = cast("LapOverlayDock", self.dock("dock_overlay"))
+        self.export_dialog = ExportDialog(self.ctx, overlay.glw.ci, self)
         self.export_dialog.open()
         return self.export_dialog
 
