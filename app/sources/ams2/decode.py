@@ -77,7 +77,7 @@ class PacketDecoder:
         either = is_tel | is_tim
         tel_first = is_tel[either]
         if self.tel_size != 556 and self.tim_size != 1059:
-            ticks = np.empty(len(tel_first), dtype=np.float64)
+            ticks: np.ndarray = np.empty(len(tel_first), dtype=np.float64)
             if len(tel):
                 ticks[tel_first] = tel["tick"]
             ticks[~tel_first] = u32_view(u8)[tim_at + 1059]

@@ -197,7 +197,8 @@ def _lap(seg: np.ndarray, ms: np.ndarray, tel: np.ndarray, tel_ms: np.ndarray, n
     # is no better: tick counts and the lap timer jitter against each other by about 10 ms.
     lap_time = round(float(seg_lt[-1]), 3) if to_line else None
     start_ms = _line_crossing_ms(ms[0], seg_lt[0]) if timed else float(tel_ms[0])
-    channels = lap_channels(tel, tel_ms, start_ms, session_start, ms, seg["lap_distance"].astype(np.float64))
+    with np.errstate(over="ignore", invalid="ignore"):  # values a damaged file garbled: stored as they come
+        channels = lap_channels(tel, tel_ms, start_ms, session_start, ms, seg["lap_distance"].astype(np.float64))
     return LapData(
         number=number,
         channels=channels,
