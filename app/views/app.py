@@ -54,6 +54,7 @@ def run_gui(args) -> int:
         # The demo works with no network: the F1 browser replays the bundled recording unless told otherwise.
         os.environ.setdefault("PITWALL_F1_RECORDED", str(DEMO_F1_RECORDING))
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)  # a GUI application, never a bare QCoreApplication
     app.setApplicationName("Pitwall")
     apply_theme(app)
     window = build_window(getattr(args, "home", None))
@@ -86,7 +87,7 @@ class Screenshot:
             return
         race_id = job.value.race.id
         laps = sorted((lap for lap in self.ctx.store.laps(race_id) if lap.lap_time and not lap.flag_list),
-                      key=lambda lap: lap.lap_time)[:2]
+                      key=lambda lap: lap.lap_time or 0.0)[:2]  # all timed: see the filter
         ids = [lap.id for lap in laps]
         self._ids = ids
         self.ctx.state.analysis_changed.connect(lambda _: self._maybe_ready())
@@ -119,5 +120,7 @@ class Screenshot:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.window.grab().save(str(self.target), "PNG")
         self.window.close()
-        QApplication.instance().quit()
+        app = QApplication.instance()
+        assert app is not None
+        app.quit()
 
