@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,13 +58,15 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
 
     race = store.begin_race("ams2", path.stem, content_hash=digest, meta={"file": path.name})
     sink = store.lap_sink(race.id)
+    keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keep-raw")
     try:
-        store.keep_raw(race.id, path)
+        kept = keeper.submit(store.keep_raw, race.id, path)  # the copy and its fsync overlap the decoding
         with open(path, "rb") as fh:
             reader = RaceReader(fh, os.fstat(fh.fileno()).st_size, progress=_stage(progress, 0, 95))
             for lap in reader.laps():
                 sink.add(lap)
         sink.finish()
+        kept.result()
         data = SessionData("ams2", path.stem, [], track=reader.track, track_length=reader.track_length,
                            meta=reader.meta)
         laps = store.commit_laps(race.id, sink, data)
@@ -88,6 +91,8 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
         sink.abort()
         store.fail_race(race.id, INTERRUPTED)
         raise
+    finally:
+        keeper.shutdown(wait=True)
     ready = store.race(race.id)
     assert ready is not None, race.id
     return _result(store, ready, laps)
