@@ -64,10 +64,10 @@ def catalog_dump(store: Store) -> dict:
 
 
 def file_hashes(home: Path) -> dict[str, str]:
-    """sha256 of every data file under home, by relative path (the catalog and temp files excluded)."""
+    """sha256 of every data file under home, by relative path (the catalog, temp files and locks excluded)."""
     out = {}
     for path in sorted(home.rglob("*")):
-        if path.is_file() and path.parent != home and not path.name.startswith("."):
+        if path.is_file() and path.parent not in (home, home / "locks") and not path.name.startswith("."):
             out[path.relative_to(home).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 
