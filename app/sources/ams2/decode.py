@@ -12,10 +12,34 @@ _PARTICIPANTS_AT = 33  # offset of the 32-byte participant records in a timings 
 
 
 @dataclass
+class Packets:
+    """Packets of one kind still in their chunk, copied out as records only once a lap takes them."""
+
+    buf: bytes
+    at: np.ndarray  # byte offsets of the packets (after their length prefix)
+    dtype: np.dtype
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def split(self, k: int) -> tuple["Packets", "Packets"]:
+        return Packets(self.buf, self.at[:k], self.dtype), Packets(self.buf, self.at[k:], self.dtype)
+
+
+def gather(parts: list[Packets]) -> np.ndarray:
+    """The records of these packets, in order, as one structured array: one memcpy per record (two for a
+    lap that spans chunks; numpy copies structured records field by field, so they move as raw bytes)."""
+    pieces = [records(p.buf, p.at, p.dtype).view(np.dtype((np.void, p.dtype.itemsize))) for p in parts if len(p)]
+    if not pieces:
+        return np.empty(0, parts[0].dtype if parts else pk.TELEMETRY_559)
+    return (pieces[0] if len(pieces) == 1 else np.concatenate(pieces)).view(parts[0].dtype)
+
+
+@dataclass
 class Batch:
     """Telemetry and the followed car's timings from one stretch of the stream, on one millisecond time base."""
 
-    telemetry: np.ndarray  # structured, TELEMETRY_5xx
+    telemetry: Packets  # TELEMETRY_5xx packets
     tel_ms: np.ndarray  # float64 per telemetry packet
     timing: np.ndarray  # structured PARTICIPANT records of the followed car, once it is on a lap
     timing_ms: np.ndarray  # float64 per timing row
@@ -63,12 +87,12 @@ class PacketDecoder:
             self._read_track(buf, race_data[-1])
 
         tel_dtype = pk.TELEMETRY_559 if self.tel_size == 559 else pk.TELEMETRY_556
-        tel = records(buf, body[is_tel], tel_dtype)
+        tel_at = body[is_tel]
         tim_at = body[is_tim]
-        self.telemetry += len(tel)
+        self.telemetry += len(tel_at)
         self.timings += len(tim_at)
         if self.participant is None:  # chosen at the first timings packet, from the telemetry seen so far
-            viewed = tel["viewed"]
+            viewed = u8[tel_at + 12].view(np.int8)
             self.viewed_counts += np.bincount(viewed[(viewed >= 0) & (viewed < 32)], minlength=32)
             if len(tim_at):
                 self._choose_participant(u8, tim_at)
@@ -78,8 +102,7 @@ class PacketDecoder:
         tel_first = is_tel[either]
         if self.tel_size != 556 and self.tim_size != 1059:
             ticks: np.ndarray = np.empty(len(tel_first), dtype=np.float64)
-            if len(tel):
-                ticks[tel_first] = tel["tick"]
+            ticks[tel_first] = u32_view(u8)[tel_at + 555]
             ticks[~tel_first] = u32_view(u8)[tim_at + 1059]
         else:
             ticks = (self._packets + np.arange(len(tel_first))) * OLD_FORMAT_TICK_MS
@@ -87,6 +110,7 @@ class PacketDecoder:
         ms = self._unwrapped_ms(ticks)
         tel_ms, tim_ms = ms[tel_first], ms[~tel_first]
 
+        tel = Packets(buf, tel_at, tel_dtype)
         if self.participant is None or not len(tim_at):
             empty = np.empty(0, pk.PARTICIPANT)
             return Batch(tel, tel_ms, empty, np.empty(0))
