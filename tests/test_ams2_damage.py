@@ -145,3 +145,14 @@ def test_nothing_usable_is_one_clear_error(blob):
     with pytest.raises(PitwallError) as info:
         read_race_bytes(blob)
     assert "\n" not in str(info.value)
+
+
+def test_a_garbled_speed_does_not_poison_the_lap():
+    raw = bytearray(RAW)
+    tel = [p + 4 for p in PREFIXES if RAW[p + 14] == 0]
+    at = next(o for o in tel if 64 <= struct.unpack_from("<f", RAW, o + 36)[0] < 128)
+    raw[at + 39] ^= 0x3D  # the exponent byte: 80 m/s becomes NaN
+    assert not np.isfinite(struct.unpack_from("<f", raw, at + 36)[0])
+    session = clear_answer(zlib.compress(bytes(raw), 1))  # distances stay finite and never go backwards
+    assert samples(session) == TELEMETRY
+    assert all(np.isfinite(lap.channels["distance"]).all() for lap in session.laps)

@@ -52,6 +52,7 @@ def _distance(tel_ms: np.ndarray, speed_ms: np.ndarray, row_ms: np.ndarray, row_
     anchors it to the track so that the same point of the track has the same distance on every lap.
     """
     dt = np.diff(tel_ms, prepend=tel_ms[0]) / 1000.0
+    speed_ms = np.where(np.isfinite(speed_ms), speed_ms, 0.0)  # a garbled sample must not poison the whole lap
     travelled = np.cumsum(dt * np.concatenate(([speed_ms[0]], (speed_ms[1:] + speed_ms[:-1]) / 2)))
     if len(row_ms) and np.ptp(row_dist) >= 1.0:  # in the pit lane the game reports no lap distance
         offset = row_dist - np.interp(row_ms, tel_ms, travelled)
