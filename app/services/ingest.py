@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,8 +64,9 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
         kept = keeper.submit(store.keep_raw, race.id, path)  # the copy and its fsync overlap the decoding
         with open(path, "rb") as fh:
             reader = RaceReader(fh, os.fstat(fh.fileno()).st_size, progress=_stage(progress, 0, 95))
-            for lap in reader.laps():
-                sink.add(lap)
+            with closing(reader.laps()) as laps_read:  # on an error here, stop the inflating thread at once
+                for lap in laps_read:
+                    sink.add(lap)
         sink.finish()
         kept.result()
         data = SessionData("ams2", path.stem, [], track=reader.track, track_length=reader.track_length,
