@@ -8,7 +8,7 @@ import io
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,7 +56,7 @@ class RaceReader:
             out["warnings"] = self.warnings
         return out
 
-    def laps(self) -> Iterator[LapData]:
+    def laps(self) -> Generator[LapData, None, None]:
         """Every lap of the followed car, in order. Raises InvalidFile when the file holds nothing usable."""
         splitter = LapSplitter()
         check(self._progress, 0, self._size)
