@@ -156,3 +156,24 @@ def test_a_garbled_speed_does_not_poison_the_lap():
     session = clear_answer(zlib.compress(bytes(raw), 1))  # distances stay finite and never go backwards
     assert samples(session) == TELEMETRY
     assert all(np.isfinite(lap.channels["distance"]).all() for lap in session.laps)
+
+
+def test_the_live_recorders_file_after_a_kill(tmp_path):
+    """The recorder's own writer, never closed (what SIGKILL leaves): every packet up to its last sync is read."""
+    from app.sources.ams2.live import StreamWriter
+
+    path = tmp_path / "killed.ams2"
+    writer = StreamWriter(path)
+    bounds = PREFIXES + [len(RAW)]
+    synced_telemetry = 0
+    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        datagram = RAW[a + 4 : b]
+        writer.add(datagram)
+        if i % 70 == 69 and i < 6000:
+            writer.sync()
+            synced_telemetry = sum(1 for p in PREFIXES[: i + 1] if RAW[p + 14] == 0)
+    session = clear_answer(path.read_bytes())  # the packets after the last sync were still in memory: lost
+    assert samples(session) == synced_telemetry > 3000
+    (warning,) = session.meta["warnings"]
+    assert "truncated" in warning
+    writer.close()
