@@ -3,8 +3,10 @@
 The walk is sequential by nature (each length says where the next one is), and a Python loop over ~340k
 packets an hour costs about as much as inflating them. Instead, cut the buffer into regions, start a walk in
 each region at a guessed packet start (the next occurrence of the most common length prefix, found at C speed
-by bytes.find), advance all the walks in lock-step with numpy, and keep a region only when the walk of the
+by a compiled regex), advance all the walks in lock-step with numpy, and keep a region only when the walk of the
 region before lands exactly on its start: so a guess that was wrong costs a second pass, never a wrong packet.
+Pure numpy on purpose: no compiler or JIT at install time (numba would add a heavy dependency and a compile step
+at the first run, which the command line would pay on every start without a cache).
 """
 
 import re
@@ -100,11 +102,8 @@ def _walk_regions(buf: bytes, lengths: np.ndarray, start: int, prefix: bytes) ->
     first_bad = int(np.argmin(linked)) if len(linked) and not linked.all() else len(seeds) - 1
     keep_until = ends[first_bad] if not broke[first_bad] else cur[first_bad]
     trusted = starts[: np.searchsorted(starts, keep_until)]
-    if broke[first_bad]:
-        return trusted, int(cur[first_bad]), None
-    if first_bad == len(seeds) - 1:
-        return trusted, int(cur[first_bad]), None
-    return trusted, int(cur[first_bad]), int(cur[first_bad])
+    done = broke[first_bad] or first_bad == len(seeds) - 1
+    return trusted, int(cur[first_bad]), None if done else int(cur[first_bad])
 
 
 def resync(buf: bytes, start: int, need: int = 8) -> int | None:
