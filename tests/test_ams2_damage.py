@@ -1,6 +1,8 @@
 """Damaged race files open with everything that can be read, marked damaged; only a file with nothing usable is
 refused, with one clear line. Property tests mutate the real short Montreal recording."""
 
+import bisect
+import functools
 import struct
 import zlib
 
@@ -133,11 +135,15 @@ def test_recording_killed_between_sync_points_opens():
     assert [lap.lap_time for lap in half.laps[:-1]] == [lap.lap_time for lap in whole.laps[: len(half.laps) - 1]]
 
 
+@functools.cache
+def unclosed_short() -> bytes:
+    return unclosed_recording(RAW)[0]
+
+
 @PROPERTY
 @given(st.integers(min_value=1, max_value=307_000))
 def test_recording_killed_anywhere_opens(cut):
-    blob, _ = unclosed_recording(RAW)
-    clear_answer(blob[:cut])
+    clear_answer(unclosed_short()[:cut])
 
 
 @pytest.mark.parametrize("blob", [BLOB[:40], b"\x78\x9c" + bytes(1000), b"\x78" + bytes(range(256)) * 8])
@@ -177,3 +183,28 @@ def test_the_live_recorders_file_after_a_kill(tmp_path):
     (warning,) = session.meta["warnings"]
     assert "truncated" in warning
     writer.close()
+
+
+def python_walk(raw: bytes) -> list[int]:
+    """The sequential length-prefix walk, the obvious way: the reference for the vectorised one."""
+    out, pos = [], 0
+    while pos + 4 <= len(raw):
+        out.append(pos)
+        pos += 4 + struct.unpack_from("<I", raw, pos)[0]
+    return out
+
+
+@PROPERTY
+@given(st.lists(st.integers(min_value=16, max_value=len(RAW) - 8), min_size=50, max_size=3000), st.integers(0, 7))
+def test_false_region_starts_never_make_wrong_packets(decoys, shift):
+    """Payload bytes that look like a length prefix make the lock-step walk guess wrong region starts; the walk
+    must still find exactly the packets the sequential walk finds."""
+    from app.sources.ams2.walk import walk
+
+    raw = bytearray(RAW)
+    for at in (d + shift for d in decoys):
+        i = bisect.bisect_right(PREFIXES, at)
+        if all(not p - 4 < at < p + 16 for p in PREFIXES[max(i - 1, 0) : i + 1]):  # inside a body, off headers
+            raw[at : at + 4] = struct.pack("<I", 559)
+    assert python_walk(bytes(raw)) == PREFIXES
+    assert walk(bytes(raw)).starts.tolist() == PREFIXES
