@@ -44,14 +44,36 @@ def walk(buf: bytes, start: int = 0, prefix: bytes = DEFAULT_PREFIX) -> Walk:
     if n - start < 4:
         return Walk(np.empty(0, np.int64), start)
     lengths = u32_view(np.frombuffer(buf, np.uint8))
-    found: list[np.ndarray] = []
-    while True:
-        starts, stop, resume = _walk_regions(buf, lengths, start, prefix)
-        found.append(starts)
-        if resume is None:
+    seeds = _region_starts(buf, start, prefix)
+    ends = np.append(seeds[1:], n)
+    cur = seeds.copy()  # where each region's walk is: past its end once done
+    broke = np.zeros(len(seeds), dtype=bool)  # the region's walk hit an implausible or cut packet
+    walked_in = np.zeros(len(seeds), dtype=np.int32)  # the round each region was last walked in
+    found: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []  # (round, regions, ok, packet starts)
+    todo = np.arange(len(seeds))
+    for rounds in range(len(seeds)):
+        walked_in[todo] = rounds
+        _lock_step(lengths, n, cur, ends, broke, todo, rounds, found)
+        # Region i is trusted when every region before it is and the walk of region i-1 ended on its start.
+        linked = ~broke[:-1] & (cur[:-1] == seeds[1:])
+        first_bad = int(np.argmin(linked)) if len(linked) and not linked.all() else len(seeds) - 1
+        if first_bad == len(seeds) - 1 or broke[first_bad]:
             break
-        start = resume  # a guessed region start was wrong: go on from where the true walk crossed into it
-    return Walk(np.concatenate(found) if len(found) > 1 else found[0], stop)
+        # Guessed starts the walk before overshot: start those regions where it crossed in, and walk them again.
+        # The first one is now right, so every round trusts at least one more region.
+        todo = np.flatnonzero(~linked & ~broke[:-1]) + 1
+        todo = todo[todo > first_bad]
+        seeds[todo] = cur[todo - 1]
+        cur[todo], broke[todo] = seeds[todo], False
+    stop = int(cur[first_bad])
+    keep_until = stop if broke[first_bad] else int(ends[first_bad])
+    if rounds:  # drop what the regions walked again had found before
+        parts = [p[ok & (walked_in[live] == k)] for k, live, ok, p in found]
+    else:
+        parts = [p[ok] for _k, _live, ok, p in found]
+    starts = np.concatenate(parts) if parts else np.empty(0, np.int64)
+    starts.sort()
+    return Walk(starts[: np.searchsorted(starts, keep_until)], stop)
 
 
 @lru_cache(maxsize=8)
@@ -74,36 +96,24 @@ def _region_starts(buf: bytes, start: int, prefix: bytes) -> np.ndarray:
     return np.array(seeds, dtype=np.int64)
 
 
-def _walk_regions(buf: bytes, lengths: np.ndarray, start: int, prefix: bytes) -> tuple[np.ndarray, int, int | None]:
-    """One lock-step pass. Returns the trusted packet starts, where the trusted walk stopped, and where to
-    resume when it crossed into a region whose guessed start was not a packet start (None: done)."""
-    n = len(buf)
-    seeds = _region_starts(buf, start, prefix)
-    ends = np.append(seeds[1:], n)
-    cur = seeds.copy()
-    broke = np.zeros(len(seeds), dtype=bool)  # the region's walk hit an implausible or cut packet
-    live, live_ends = np.arange(len(seeds)), ends
-    steps: list[np.ndarray] = []
+def _lock_step(lengths: np.ndarray, n: int, cur: np.ndarray, ends: np.ndarray, broke: np.ndarray,
+               todo: np.ndarray, rounds: int, found: list) -> None:
+    """Advance the walks of the regions in todo together, one packet per numpy step, to their region's end."""
     last = n - 4  # the last offset a length prefix fits at
+    live = todo[(cur[todo] < ends[todo]) & (cur[todo] <= last)]
+    live_ends = ends[live]
     low, span = np.uint32(MIN_DATAGRAM), np.uint32(MAX_DATAGRAM - MIN_DATAGRAM)
     while len(live):
         p = cur[live]
         length = lengths[p]
         nxt = p + 4 + length
         ok = ((length - low) <= span) & (nxt <= n)  # uint32 wraps below MIN_DATAGRAM: one comparison
-        steps.append(p[ok])
+        found.append((rounds, live, ok, p))
         cur[live] = np.where(ok, nxt, p)
         broke[live[~ok]] = True
         go_on = ok & (nxt < live_ends) & (nxt <= last)
         live, live_ends = live[go_on], live_ends[go_on]
-    starts = np.sort(np.concatenate(steps)) if steps else np.empty(0, np.int64)
-    # Region i is trusted when every region before it is and the walk of region i-1 ended on its start.
-    linked = ~broke[:-1] & (cur[:-1] == seeds[1:])
-    first_bad = int(np.argmin(linked)) if len(linked) and not linked.all() else len(seeds) - 1
-    keep_until = ends[first_bad] if not broke[first_bad] else cur[first_bad]
-    trusted = starts[: np.searchsorted(starts, keep_until)]
-    done = broke[first_bad] or first_bad == len(seeds) - 1
-    return trusted, int(cur[first_bad]), None if done else int(cur[first_bad])
+    broke[todo[(cur[todo] > last) & (cur[todo] < n)]] = True  # stopped on a length prefix the buffer cuts
 
 
 def resync(buf: bytes, start: int, need: int = 8) -> int | None:
