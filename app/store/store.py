@@ -127,6 +127,9 @@ class Store:
                 return race
             except IntegrityError:  # another process added the same content a moment ago: lock that one
                 self._release(race_id)
+            except BaseException:
+                self._release(race_id)
+                raise
         raise PitwallError(BUSY)
 
     def _hold(self, race_id: str) -> None:
