@@ -62,10 +62,10 @@ def pin_distances(clock: Clock, trace: LapTrace) -> list[float]:
 
 def align(trace: LapTrace, ref: Aligned) -> Aligned:
     """The lap on `ref`'s axis; `ref` is the result of `reference_axis`."""
-    clock = lap_clock(trace)
-    notes = list(clock.notes)
     if trace.lap_id == ref.trace.lap_id:
         return ref
+    clock = lap_clock(trace)
+    notes = list(clock.notes)
     timed = trace.lap_time is not None and ref.trace.lap_time is not None
     if not timed:
         notes.append("not timed line to line: its start is matched to the reference's by distance only")

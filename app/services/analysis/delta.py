@@ -53,7 +53,7 @@ def delta(lap: Aligned, ref: Aligned) -> Delta:
         values = values - values[0] if len(values) else values
     else:
         values = lap.time_at(grid) - t_ref
-    band = np.sqrt(_sampling_error(lap, grid) ** 2 + _sampling_error(ref, grid) ** 2)  # ref: cached per grid
+    band = np.sqrt(_sampling_error(lap, grid) ** 2 + _sampling_error(ref, grid) ** 2)  # cached per lap
     band = band + _pin_error(lap, ref, grid) + TIMING_RESOLUTION_S
     return Delta(grid, values, band, lap.method, lap, ref, notes=list(lap.notes))
 

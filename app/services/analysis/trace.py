@@ -55,7 +55,7 @@ class LapTrace:
 
     def sector_splits(self) -> list[float]:
         """Cumulative times at the sector lines (not the finish), when every sector time is known."""
-        s = [x for x in self.sectors[:-1]]
+        s = list(self.sectors[:-1])
         if self.lap_time is None or any(x is None for x in self.sectors) or not s:
             return []
         return list(np.cumsum(np.asarray(s, dtype=np.float64)))
