@@ -26,6 +26,12 @@ class SharedState(QObject):
     # The selection's lap analysis (app.workers.analysis.SelectionAnalysis), computed off the GUI thread.
     analysis_changed = Signal(object)
     best_changed = Signal(object)  # the current race's theoretical bests (app.workers.analysis.best_reports) or None
+    # Worksheet state (issue 11): what a workspace saves. Views render it; nobody calls another view.
+    plots_changed = Signal(list)  # [{"channels": [name, ...], "height": float}, ...] top to bottom
+    x_mode_changed = Signal(str)  # "distance" or "time"
+    ab_range_changed = Signal(object)  # (lo, hi) in reference metres, or None when no A/B range is set
+    map_channel_changed = Signal(str)  # the channel the track map is coloured by
+    math_channels_changed = Signal(dict)  # name → expression text
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +43,11 @@ class SharedState(QObject):
         self.devices = ""
         self.analysis: SelectionAnalysis | None = None  # the selection's, once the worker has it
         self.best: dict | None = None
+        self.plots: list[dict] = []
+        self.x_mode = "distance"
+        self.ab_range: tuple[float, float] | None = None
+        self.map_channel = "speed"
+        self.math_channels: dict[str, str] = {}
         self._colours: dict[str, str] = {}
         self._preferred: dict[str, str] = {}  # lap id → its own colour (an F1 team colour), when it has one
 
@@ -83,6 +94,34 @@ class SharedState(QObject):
     def set_best(self, best: dict | None) -> None:
         self.best = best
         self.best_changed.emit(best)
+
+    def set_plots(self, plots: list[dict]) -> None:
+        if plots != self.plots:
+            self.plots = [dict(p, channels=list(p.get("channels", []))) for p in plots]
+            self.plots_changed.emit(self.plots)
+
+    def set_x_mode(self, mode: str) -> None:
+        if mode not in ("distance", "time"):
+            raise ValueError(f"x mode must be distance or time, not {mode!r}")
+        if mode != self.x_mode:
+            self.x_mode = mode
+            self.x_mode_changed.emit(mode)
+
+    def set_ab_range(self, ab: tuple[float, float] | None) -> None:
+        ab = None if ab is None else (float(min(ab)), float(max(ab)))
+        if ab != self.ab_range:
+            self.ab_range = ab
+            self.ab_range_changed.emit(ab)
+
+    def set_map_channel(self, name: str) -> None:
+        if name != self.map_channel:
+            self.map_channel = name
+            self.map_channel_changed.emit(name)
+
+    def set_math_channels(self, channels: dict[str, str]) -> None:
+        if channels != self.math_channels:
+            self.math_channels = dict(channels)
+            self.math_channels_changed.emit(self.math_channels)
 
     def prefer_colours(self, colours: dict[str, str]) -> None:
         """Laps that have a colour of their own (F1 team colours); call before `set_selection`."""
