@@ -26,7 +26,8 @@ import netdelay  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 from app.config import load_settings  # noqa: E402
 from app.domain.models import LapData, SessionData  # noqa: E402
-from app.services.sync import push, target_from  # noqa: E402
+from app.services.sync import target_from  # noqa: E402
+from app.services.sync.push import push  # noqa: E402
 from app.store import Store  # noqa: E402
 from tests.servers.seaweedfs import SeaweedFS  # noqa: E402
 

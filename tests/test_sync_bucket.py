@@ -8,9 +8,9 @@ import os
 import pytest
 
 from app.cli import main
-from app.services.sync import SyncError, push
+from app.services.sync import SyncError
 from app.services.sync.config import create_and_probe, create_bucket, probe
-from app.services.sync.push import _open_bucket
+from app.services.sync.push import _open_bucket, push
 from tests.conftest import SHORT_RACE
 from tests.s3_helpers import keys, settings_for, synthetic_race, target_for
 from tests.servers.seaweedfs import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY

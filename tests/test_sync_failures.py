@@ -11,8 +11,11 @@ import pytest
 from pydantic import SecretStr
 
 from app.errors import Cancelled
-from app.services.sync import SyncError, check_connection, pull, push, race_states, status
+from app.services.sync import SyncError, check_connection, race_states
 from app.services.sync import state as sync_state
+from app.services.sync.pull import pull
+from app.services.sync.push import push
+from app.services.sync.status import status
 from app.store import Store
 from tests.conftest import ROOT
 from tests.s3_helpers import catalog_dump, file_hashes, keys, new_bucket, synthetic_race, target_for

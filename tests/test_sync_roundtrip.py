@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import text
 
 from app.services.ingest import ingest_file
-from app.services.sync import pull, push, race_states, status
+from app.services.sync import race_states
+from app.services.sync.pull import pull
+from app.services.sync.push import push
+from app.services.sync.status import status
 from app.store import Store
 from tests.conftest import SHORT_RACE
 from tests.s3_helpers import catalog_dump, file_hashes, keys, new_bucket, synthetic_race, target_for

@@ -50,7 +50,7 @@ def _target(args):
 
 
 def cmd_push(args) -> int:
-    from app.services.sync import push
+    from app.services.sync.push import push
 
     store = open_store(args)
     target = _target(args)
@@ -68,7 +68,7 @@ def cmd_push(args) -> int:
 
 
 def cmd_pull(args) -> int:
-    from app.services.sync import pull
+    from app.services.sync.pull import pull
 
     store = open_store(args)
     report = pull(store, _target(args), progress=stderr_progress("pull"))
@@ -82,7 +82,7 @@ def cmd_pull(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from app.services.sync import status
+    from app.services.sync.status import status
 
     store = open_store(args)
     out = status(store, _target(args), remote=not args.local)

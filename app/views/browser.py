@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.laps import format_lap_time
-from app.services.sync.config import normalise_prefix
+from app.services.sync.names import normalise_prefix
 from app.services.sync.saved import sync_target_id
 from app.services.sync.state import race_states
 from app.store.schema import Lap

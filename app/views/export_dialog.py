@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.lap_export import export_laps
-from app.services.sync.objects import deliver, is_s3_url
+from app.services.sync.names import is_s3_url
 from app.views.context import AppContext
 from app.views.theme import ERROR, MUTED, OK
 from app.workers.export_files import write_bytes, write_png
@@ -169,7 +169,7 @@ class ExportDialog(QDialog):
             write = lambda path: write_bytes(data, path)  # noqa: E731
         self.export_button.setEnabled(False)
         self._show(f"Exporting to {dest}…", MUTED)
-        job = self.ctx.runner.submit(f"Export {what} ({fmt})", lambda _progress: deliver(settings, dest, write))
+        job = self.ctx.runner.submit(f"Export {what} ({fmt})", lambda _progress: _deliver(settings, dest, write))
         job.result.connect(lambda where: self._show(f"<b>Exported</b> to {where}", OK))
         job.error.connect(lambda message: self._show(f"<b>Export failed</b> — {message}", ERROR))
         job.finished.connect(self._choice_changed)
@@ -178,3 +178,10 @@ class ExportDialog(QDialog):
     def _show(self, html: str, colour: str) -> None:
         self.result_label.setStyleSheet(f"color: {colour};")
         self.result_label.setText(html)
+
+
+def _deliver(settings, dest: str, write):
+    """Pool thread: write the export to a path or an s3:// URL (boto3 loads here, not with the window)."""
+    from app.services.sync.objects import deliver
+
+    return deliver(settings, dest, write)

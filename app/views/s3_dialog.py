@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.sync import secrets
-from app.services.sync.config import create_and_probe, probe
 from app.services.sync.saved import S3Form, applied, form_of, save
 from app.views.context import AppContext
 from app.views.theme import ERROR, MUTED, OK, WARN
@@ -131,18 +130,18 @@ class S3SettingsDialog(QDialog):
 
     # ---- test connection
     def test_connection(self):
-        return self._probe("Test S3 connection", probe, "Testing…")
+        return self._probe("Test S3 connection", "probe", "Testing…")
 
     def create_bucket(self):
         """Create the missing bucket with the settings as typed, then test them again."""
-        return self._probe("Create S3 bucket", create_and_probe, f"Creating bucket {self.bucket.text()!r}…")
+        return self._probe("Create S3 bucket", "create_and_probe", f"Creating bucket {self.bucket.text()!r}…")
 
-    def _probe(self, title: str, check, doing: str):
+    def _probe(self, title: str, check: str, doing: str):
         settings = applied(self.ctx.settings, self.form(), self._secret())
         self.test_button.setEnabled(False)
         self.create_button.setEnabled(False)
         self._show(doing, MUTED)
-        job = self.ctx.runner.submit(title, lambda _progress: check(settings), quiet=True)
+        job = self.ctx.runner.submit(title, lambda _progress: _run_check(check, settings), quiet=True)
         job.result.connect(self._tested)
         job.error.connect(lambda message: self._tested(("error", message)))
         return job
@@ -180,3 +179,10 @@ class S3SettingsDialog(QDialog):
     def _save_failed(self, message: str) -> None:
         self.buttons.setEnabled(True)
         self._show(f"<b>Not saved</b> — {message}", ERROR)
+
+
+def _run_check(name: str, settings) -> tuple[str, str]:
+    """Pool thread: config.probe or config.create_and_probe (boto3 loads here, not with the window)."""
+    from app.services.sync import config
+
+    return getattr(config, name)(settings)

@@ -6,24 +6,29 @@ when a job ends.
 """
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from app.errors import Progress
-from app.services.sync import pull, push, status, target_from
-from app.services.sync.pull import PullReport
-from app.services.sync.push import PushReport
 from app.views.context import AppContext
 from app.views.s3_dialog import S3SettingsDialog
 from app.workers.runner import Job
 
 if TYPE_CHECKING:
+    from app.services.sync.pull import PullReport
+    from app.services.sync.push import PushReport
     from app.views.browser import BrowserDock
     from app.views.main_window import MainWindow
 
 INT32 = 2**31 - 1
+
+
+def _sync(module: str) -> Any:
+    """A sync module, imported on the pool thread when a job runs: boto3 stays out of the window's start-up."""
+    return import_module(f"app.services.sync.{module}")
 
 
 def qt_progress(progress: Progress) -> Progress:
@@ -76,7 +81,8 @@ class SyncMenu:
     # ---- jobs
     def _submit(self, title: str, fn: Callable, done: Callable[[Any], tuple[str, bool]]) -> Job:
         settings = self.ctx.settings  # the values at the moment the user asked
-        job = self.ctx.runner.submit(title, lambda progress: fn(target_from(settings), qt_progress(progress)))
+        job = self.ctx.runner.submit(
+            title, lambda progress: fn(_sync("config").target_from(settings), qt_progress(progress)))
         job.finished.connect(lambda: self._finished(job, done))
         return job
 
@@ -89,7 +95,8 @@ class SyncMenu:
     def push(self, race_ids: list[str] | None = None) -> Job:
         store = self.ctx.store
         title = "Push race to S3" if race_ids else "Push all races to S3"
-        return self._submit(title, lambda target, progress: push(store, target, race_ids, progress), push_summary)
+        return self._submit(title, lambda target, progress: _sync("push").push(store, target, race_ids, progress),
+                            push_summary)
 
     def push_selected(self) -> Job | None:
         if self.ctx.state.race is None:
@@ -99,15 +106,16 @@ class SyncMenu:
 
     def pull(self) -> Job:
         store = self.ctx.store
-        return self._submit("Pull races from S3", lambda target, progress: pull(store, target, progress),
+        return self._submit("Pull races from S3", lambda target, progress: _sync("pull").pull(store, target, progress),
                             pull_summary)
 
     def status(self) -> Job:
         store = self.ctx.store
-        return self._submit("S3 status", lambda target, _progress: status(store, target), status_summary)
+        return self._submit("S3 status", lambda target, _progress: _sync("status").status(store, target),
+                            status_summary)
 
 
-def push_summary(report: PushReport) -> tuple[str, bool]:
+def push_summary(report: "PushReport") -> tuple[str, bool]:
     text = (f"Push: {'bucket created, ' if report.bucket_created else ''}{len(report.uploaded)} files uploaded, "
             f"{report.already} already in the bucket; {len(report.races)} races complete in the bucket")
     if report.failed:
@@ -116,7 +124,7 @@ def push_summary(report: PushReport) -> tuple[str, bool]:
     return text, bool(report.failed)
 
 
-def pull_summary(report: PullReport) -> tuple[str, bool]:
+def pull_summary(report: "PullReport") -> tuple[str, bool]:
     text = f"Pull: {len(report.races)} races pulled, {len(report.already)} already here"
     if report.skipped:
         race_id, why = next(iter(report.skipped.items()))

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from app.config import Settings
 from app.errors import PitwallError
 from app.services.sync import secrets
+from app.services.sync.names import normalise_prefix, target_id
 
 CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden"}
 MISSING_BUCKET_CODES = {"NoSuchBucket", "404", "NotFound"}
@@ -96,15 +97,6 @@ class S3Target:
             return None
         return Putter(self.endpoint, self.bucket, self.access_key, self.secret_key.get_secret_value(), self.region,
                       path_style=self.path_style, max_attempts=self.max_attempts)
-
-
-def target_id(endpoint: str | None, bucket: str, prefix: str) -> str:
-    return f"{endpoint or 'aws'}|{bucket}|{normalise_prefix(prefix)}"
-
-
-def normalise_prefix(prefix: str) -> str:
-    prefix = prefix.strip().strip("/")
-    return f"{prefix}/" if prefix else ""
 
 
 def target_from(settings: Settings, bucket: str | None = None) -> S3Target:

@@ -13,14 +13,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.config import Settings
 from app.fileio import file_sha256
 from app.services.sync.config import S3Target, SyncError, explain, target_from
+from app.services.sync.names import is_s3_url
 from app.services.sync.state import Item
 from app.services.sync.transfer import upload
 
 S3_URL = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)$")
-
-
-def is_s3_url(value: str) -> bool:
-    return str(value).startswith("s3://")
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from app.config import Settings
 from app.fileio import write_atomic
 from app.services.sync import secrets
-from app.services.sync.config import target_id
+from app.services.sync.names import target_id
 from app.store.paths import DataPaths
 
 log = logging.getLogger(__name__)
