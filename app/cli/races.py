@@ -43,20 +43,23 @@ def register(sub) -> None:
 
 
 def _print_laps(laps) -> None:
-    from app.services.laps import format_lap_time
+    from app.services.laps import format_lap_time, lap_dicts
 
-    # F1 laps (and any source that names its drivers) get driver and team columns.
+    # F1 laps (and any source that names its drivers) get driver and team columns. "label" tells laps apart
+    # where the game's lap counter repeats (AMS2 restarts it at 1 on every run from the pits).
     people = any(lap.driver or lap.team for lap in laps)
-    rows = [[lap.number, *([lap.driver, lap.team] if people else []), format_lap_time(lap.lap_time),
-             ",".join(lap.flag_list), lap.sample_count, lap.id] for lap in laps]
-    print(table(rows, ["lap", *(["driver", "team"] if people else []), "time", "flags", "samples", "lap uuid"]))
+    labels = [d["label"] for d in lap_dicts(laps)]
+    rows = [[label, lap.number, *([lap.driver, lap.team] if people else []), format_lap_time(lap.lap_time),
+             ",".join(lap.flag_list), lap.sample_count, lap.id] for label, lap in zip(labels, laps, strict=True)]
+    print(table(rows, ["label", "lap", *(["driver", "team"] if people else []), "time", "flags", "samples",
+                       "lap uuid"]))
 
 
 def _ingest_dict(result) -> dict:
-    from app.services.laps import lap_dict, race_dict
+    from app.services.laps import lap_dicts, race_dict
 
     return {**race_dict(result.race, len(result.laps)), "already_cached": result.already_cached,
-            "damaged": result.damaged, "warnings": result.warnings, "laps": [lap_dict(lap) for lap in result.laps]}
+            "damaged": result.damaged, "warnings": result.warnings, "laps": lap_dicts(result.laps)}
 
 
 def cmd_ingest(args) -> int:
@@ -119,14 +122,14 @@ def cmd_races(args) -> int:
 
 
 def cmd_laps(args) -> int:
-    from app.services.laps import lap_dict
+    from app.services.laps import lap_dicts
 
     catalog = open_reader(args)
     if catalog.race(args.race_id) is None:
         raise PitwallError(f"No race with id {args.race_id}")
     laps = catalog.laps(args.race_id)
     if args.json:
-        print_json([lap_dict(lap) for lap in laps])
+        print_json(lap_dicts(laps))
     else:
         _print_laps(laps)
     return 0

@@ -46,6 +46,7 @@ def _result(store: Store, race: Race, laps: list[Lap], cached: bool = False) -> 
 def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> IngestResult:
     """Open an AMS2 race file into the cache. The same content twice gives the same race, not a copy."""
     from app.domain.models import SessionData
+    from app.services.laps import label_rows
     from app.sources.ams2.reader import RaceReader
 
     path = Path(path)
@@ -71,6 +72,7 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
         kept.result()
         data = SessionData("ams2", path.stem, [], track=reader.track, track_length=reader.track_length,
                            meta=reader.meta)
+        label_rows(sink.rows)  # "Run 2 · lap 1": the game's counter restarts at 1 on every run
         laps = store.commit_laps(race.id, sink, data)
         progress(100, 100)
     except Cancelled:

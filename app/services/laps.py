@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # rows from Store (ORM) or the quick CatalogReader: the same attributes
     from app.store.catalog_read import LapRow, RaceRow
@@ -28,7 +29,13 @@ def race_dict(race: Race | RaceRow, lap_count: int | None = None) -> dict:
     return out
 
 
-def lap_dict(lap: Lap | LapRow) -> dict:
+def lap_dicts(laps: Sequence[Lap | LapRow]) -> list[dict]:
+    """`lap_dict` of every lap of one race, labelled as their race's lap table labels them."""
+    labels = lap_labels(laps)
+    return [lap_dict(lap, _stored_label(lap) or labels[lap.id]) for lap in laps]
+
+
+def lap_dict(lap: Lap | LapRow, label: str | None = None) -> dict:
     return {
         "lap_uuid": lap.id,
         "race_id": lap.race_id,
@@ -40,8 +47,94 @@ def lap_dict(lap: Lap | LapRow) -> dict:
         "flags": lap.flag_list,
         "samples": lap.sample_count,
         "start_time": lap.start_time,
+        "label": label or lap_label(lap),
         **({"meta": json.loads(lap.meta)} if lap.meta and lap.meta != "{}" else {}),
     }
+
+
+class LapLike(Protocol):
+    """What a lap label needs: an ORM Lap, a quick-reader LapRow or anything with these attributes."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def driver(self) -> str | None: ...
+    @property
+    def start_time(self) -> float: ...
+    @property
+    def meta(self) -> str: ...
+    @property
+    def flag_list(self) -> list[str]: ...
+
+
+def lap_labels(laps: Iterable[LapLike]) -> dict[str, str]:
+    """A unique, readable label for every lap of one race, by lap id: the one rule behind every view, export
+    and command.
+
+    AMS2's lap counter restarts at 1 on each run from the pits, so the number alone repeats: a race with
+    several runs (a new run starts at every out-lap) says "Run 3 · lap 2"; out- and in-laps are named so
+    rather than numbered, and a lap the recording only caught part of says "(partial)". F1 laps are
+    "VER lap 7". A label that would still repeat (a counter that never moved) gets " #2", " #3".
+    """
+    ordered = sorted(laps, key=lambda lap: lap.start_time)
+    runs, run = [], 0
+    for i, lap in enumerate(ordered):
+        if i == 0 or (not lap.driver and "out-lap" in lap.flag_list):
+            run += 1
+        runs.append(run)
+    several = run > 1 and any(not lap.driver for lap in ordered)
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for lap, r in zip(ordered, runs, strict=True):
+        label = _own_label(lap, f"Run {r} · " if several and not lap.driver else "")
+        seen[label] = seen.get(label, 0) + 1
+        out[lap.id] = label if seen[label] == 1 else f"{label} #{seen[label]}"
+    return out
+
+
+def lap_label(lap: LapLike, laps_of_race: Sequence[LapLike] | None = None) -> str:
+    """This lap's label: the one stored with it at ingest, else `lap_labels` over its race's laps, else (no
+    race at hand, a lap ingested before labels were stored) the best it can say alone."""
+    stored = _stored_label(lap)
+    if stored:
+        return stored
+    if laps_of_race:
+        return lap_labels(laps_of_race).get(lap.id) or _own_label(lap, "")
+    return _own_label(lap, "")
+
+
+def label_rows(laps: Sequence[Lap]) -> None:
+    """Store each lap's label in its meta (ingest, before the rows are committed): a single lap read later
+    (a legend, an export) then carries the same label as its race's table."""
+    labels = lap_labels(laps)
+    for lap in laps:
+        meta = json.loads(lap.meta or "{}")
+        meta["label"] = labels[lap.id]
+        lap.meta = json.dumps(meta, default=str)
+
+
+def _stored_label(lap: LapLike) -> str | None:
+    if not lap.meta or '"label"' not in lap.meta:
+        return None
+    label = json.loads(lap.meta).get("label")
+    return label if isinstance(label, str) and label else None
+
+
+def _own_label(lap: LapLike, prefix: str) -> str:
+    if lap.driver:
+        return f"{lap.driver} lap {lap.number}"
+    flags = lap.flag_list
+    if "out-lap" in flags:
+        kind = "out-lap"
+    elif "in-lap" in flags:
+        kind = "in-lap"
+    elif "partial" in flags:
+        kind = f"lap {lap.number} (partial)"
+    else:
+        kind = f"lap {lap.number}"
+    return prefix + kind if prefix else kind[0].upper() + kind[1:]
 
 
 def format_lap_time(seconds: float | None) -> str:

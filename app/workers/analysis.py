@@ -25,8 +25,10 @@ from app.workers.runner import Job, JobRunner
 
 
 def lap_name(lap: Lap) -> str:
-    """"Lap 7", or "VER lap 7" for an F1 lap."""
-    return f"{lap.driver} lap {lap.number}" if lap.driver else f"Lap {lap.number}"
+    """The lap's label (app.services.laps.lap_label): "Run 3 · lap 2", "Out-lap", "VER lap 7"."""
+    from app.services.laps import lap_label  # here, so this function's change stays inside it
+
+    return lap_label(lap)
 
 
 @dataclass
