@@ -115,3 +115,19 @@ def test_check_edit_changes_nothing_on_error():
     assert defs == {"a": "speed * 2"}
     assert check_edit(defs, "b", "a + 1", ["speed"]) == {"a": "speed * 2", "b": "a + 1"}
     assert check_definitions({"x": "speed", "y": "nope"}, ["speed"])["y"].column == 0
+
+
+def test_exported_table_has_the_math_channels(store, tmp_path):
+    import pyarrow.parquet as pq
+
+    from app.services.ingest import ingest_file
+    from app.services.lap_export import export_laps
+
+    result = ingest_file(store, DATA)
+    lap_ids = [lap.id for lap in result.laps[:2]]
+    path = export_laps(store, lap_ids, tmp_path / "laps.parquet", "parquet",
+                       {"brake_speed": "brake * speed", "broken": "nope + 1"})
+    table = pq.read_table(path).to_pydict()
+    brake, speed = np.asarray(table["brake"], dtype=float), np.asarray(table["speed"], dtype=float)
+    np.testing.assert_allclose(np.asarray(table["brake_speed"], dtype=float), brake * speed, rtol=1e-6)
+    assert "broken" not in table  # a math channel no lap can compute is not a column of NaN

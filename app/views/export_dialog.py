@@ -159,8 +159,8 @@ class ExportDialog(QDialog):
         dest, settings, store = self.dest.text().strip(), self.ctx.settings, self.ctx.store
         write: Callable[[Path], object]
         if what == "laps":
-            lap_ids = list(self.ctx.state.selection)
-            write = lambda path: export_laps(store, lap_ids, path, fmt)  # noqa: E731
+            lap_ids, math = list(self.ctx.state.selection), dict(self.ctx.state.math_channels)
+            write = lambda path: export_laps(store, lap_ids, path, fmt, math)  # noqa: E731
         elif fmt == "png":
             image = render_png(self.plot_layout)
             write = lambda path: write_png(image, path)  # noqa: E731
