@@ -12,6 +12,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent, QImage  # noqa: E402
 
+from app.services.laps import lap_label  # noqa: E402
 from app.views.app import build_window  # noqa: E402
 from app.views.overlay import CHANNEL_PLOTS, DELTA  # noqa: E402
 
@@ -232,7 +233,7 @@ def test_choose_another_reference_lap(qtbot, window):
     qtbot.waitUntil(lambda: np.allclose(delta_of(second), 0), timeout=10000)
     assert delta_of(fastest)[-1] == pytest.approx(-gap, abs=0.05)  # now the faster lap gains on the reference
     (ref_label,) = [label.text for _, label in overlay.legend.items if "(ref)" in label.text]
-    assert ref_label.startswith(f"Lap {second.number} ")
+    assert ref_label.startswith(f"{lap_label(second)} ")
 
 
 def test_record_live_udp_then_open_it(qtbot, window):

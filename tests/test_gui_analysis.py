@@ -14,6 +14,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QItemSelectionModel, QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 
+from app.services.laps import lap_label  # noqa: E402
 from app.store.schema import Lap  # noqa: E402
 from app.views.app import build_window  # noqa: E402
 from app.views.overlay import CHANNEL_PLOTS, DELTA  # noqa: E402
@@ -126,7 +127,7 @@ def test_laps_from_two_sessions_in_one_analysis(qtbot, window, tmp_path):
     keys = [k for k, *_ in CHANNEL_PLOTS] + [DELTA]
     assert all(len(overlay.plots[k].listDataItems()) == 3 for k in keys)
     legend = [label.text for _, label in overlay.legend.items]
-    assert any(t.startswith(f"Lap {best.number} ") and "montreal_4laps" in t and "(ref)" in t for t in legend)
+    assert any(t.startswith(f"{lap_label(best)} ") and "montreal_4laps" in t and "(ref)" in t for t in legend)
     assert any("montreal_short" in t for t in legend) and len(legend) == 3
     # Every lap drawn on the reference lap's distance axis: the curve's x is the aligned distance.
     for lap_id in state.selection:
@@ -256,7 +257,7 @@ def test_compare_with_my_best_here_from_another_session(qtbot, window):
     assert job.status == "Done"
     a = analysed(qtbot, window, 2)
     assert state.selection == [lap.id, best.id] and a.reference_id == best.id
-    assert a.labels[best.id] == f"Lap {best.number} · montreal_4laps" and "montreal_short" in a.labels[lap.id]
+    assert a.labels[best.id] == f"{lap_label(best)} · montreal_4laps" and "montreal_short" in a.labels[lap.id]
     assert [browser.laps.laps[i.row()].id for i in browser.lap_view.selectionModel().selectedRows()] == [lap.id]
     assert browser.pinned.lap_ids() == [best.id]
     browser.unpin([best.id])
