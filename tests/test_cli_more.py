@@ -130,11 +130,13 @@ def test_forget_removes_the_race_and_its_files_but_keeps_stills(cli, home):
     assert frame["race_id"] == race_id and frame["lap_id"]
     folders = [home / "raw" / race_id, home / "laps" / race_id]
     assert all(f.is_dir() and any(f.iterdir()) for f in folders)
+    lock = home / "locks" / f"{race_id}.lock"
+    assert lock.is_file()  # the ingest's lock file, left free for recovery
 
     assert run_json(cli, "forget", race_id) == {"race_id": race_id, "removed": True}
     assert [r["race_id"] for r in run_json(cli, "races")] == [keep["race_id"]]
-    assert not any(f.exists() for f in folders)
-    assert (home / "laps" / keep["race_id"]).is_dir()  # the other race is untouched
+    assert not any(f.exists() for f in folders) and not lock.exists()
+    assert (home / "laps" / keep["race_id"]).is_dir() and (home / "locks" / f"{keep['race_id']}.lock").is_file()
     frames = run_json(cli, "camera", "frames")
     assert [f["id"] for f in frames] == [frame["id"]]
     assert frames[0]["race_id"] is None and frames[0]["lap_id"] is None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 
 from app.domain.enums import RaceStatus
 from app.errors import PitwallError
+from app.store.locks import try_lock
 from app.store.schema import Frame, Lap, Race, Result, SyncItem
 
 if TYPE_CHECKING:
@@ -40,3 +42,14 @@ def forget_race(store: Store, race_id: str, force: bool = False) -> None:
     for folder in (paths.raw_dir / race_id, paths.laps_dir / race_id,
                    paths.session_table(race_id, "x").parent):
         shutil.rmtree(folder, ignore_errors=True)
+    _drop_lock(paths.race_lock(race_id))
+
+
+def _drop_lock(path: Path) -> None:
+    """Remove the race's lock file unless another process holds it (a forced forget of a running ingest)."""
+    held = try_lock(path) if path.exists() else None
+    if held is not None:
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            held.release()
