@@ -1,4 +1,5 @@
 """`pitwall f1 schedule YEAR` and `pitwall f1 load YEAR EVENT SESSION`: F1 sessions through FastF1.
+(The analysis commands of a cached session are in app/cli/f1_session.py.)
 
 A session already in the cache is answered from the quick catalog reader, without FastF1, pandas or SQLAlchemy.
 """
@@ -10,7 +11,8 @@ from app.cli.common import open_reader, print_json, stderr_progress, table
 
 
 def register(sub) -> None:
-    p = sub.add_parser("f1", help="F1 sessions through FastF1 (schedule, load)")
+    p = sub.add_parser("f1", help="F1 sessions through FastF1 (schedule, load) and their analysis "
+                                  "(stints, pace, positions, compare)")
     f1_sub = p.add_subparsers(dest="f1_command", required=True, metavar="F1_COMMAND")
 
     s = f1_sub.add_parser("schedule", help="a season's events and their sessions")
@@ -27,6 +29,10 @@ def register(sub) -> None:
                    help="keep every Nth telemetry sample for huge sessions (default 1: full resolution)")
     _common(s)
     s.set_defaults(run=cmd_load)
+
+    from app.cli import f1_session  # standard library only at import time, like this module
+
+    f1_session.register(f1_sub)
 
 
 def _common(p) -> None:

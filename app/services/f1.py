@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from app.domain.enums import LapFlag, RaceStatus
 from app.errors import Cancelled, PitwallError, Progress, no_progress
+from app.services.f1_session.laps import driver_of
+from app.services.lap_timing import timing_marks
 from app.sources.f1.names import session_name
 from app.sources.f1.replay import F1Config
 
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
     from app.store.catalog_read import CatalogReader, LapRow, RaceRow
     from app.store.schema import Lap, Race
 
-SECTOR_COLUMNS = ("lap_time", "sector1", "sector2", "sector3")
 
 
 @dataclass
@@ -119,48 +120,35 @@ def open_session(store: Store, settings: Settings, year: int, event: str, sessio
 
 
 def driver_summary(laps: Sequence[Lap | LapRow], drivers: list[str] | None = None) -> list[dict]:
-    """Per driver, in order of their fastest lap: team, lap count, fastest lap time (deleted laps excluded)."""
+    """Per driver, in order of their fastest lap: team, lap count, fastest lap time (deleted laps excluded).
+
+    Every lap counts for a driver: sessions without a driver list name drivers by car number.
+    """
     wanted = {d.strip().upper() for d in drivers} if drivers else None
     rows: dict[str, dict] = {}
     for lap in laps:
-        if not lap.driver or (wanted and lap.driver.upper() not in wanted):
+        meta = json.loads(lap.meta or "{}")
+        code = driver_of(lap, meta)
+        number = str(meta.get("driver_number") or "")
+        if wanted and code.upper() not in wanted and number not in wanted:
             continue
-        row = rows.setdefault(lap.driver, {"driver": lap.driver, "team": lap.team, "team_color": lap.team_color,
-                                           "laps": 0, "fastest_lap_time": None})
+        row = rows.setdefault(code, {"driver": code, "driver_number": number or None, "team": lap.team or None,
+                                     "team_color": lap.team_color, "laps": 0, "fastest_lap_time": None})
         row["laps"] += 1
         if lap.lap_time is not None and LapFlag.INVALID not in lap.flag_list:
             best = row["fastest_lap_time"]
             row["fastest_lap_time"] = lap.lap_time if best is None else min(best, lap.lap_time)
     if wanted:
-        missing = sorted(wanted - {d.upper() for d in rows})
+        found = {d.upper() for d in rows} | {str(r["driver_number"]) for r in rows.values()}
+        missing = sorted(wanted - found)
         if missing:
             raise PitwallError(f"No laps for driver(s) {', '.join(missing)} in this session.")
     return sorted(rows.values(), key=lambda r: (r["fastest_lap_time"] is None, r["fastest_lap_time"] or 0))
 
 
-def lap_bests(laps: list[Lap]) -> dict[str, dict[str, str]]:
-    """Timing-screen colours: "purple" for the session best of a column, "green" for a driver's own best.
-
-    Returns {lap id: {column: colour}} for lap_time and the three sectors; deleted laps never count.
-    """
-    out: dict[str, dict[str, str]] = {}
-    for col in SECTOR_COLUMNS:
-        overall: tuple[float, str] | None = None
-        personal: dict[str, tuple[float, str]] = {}
-        for lap in laps:
-            value = getattr(lap, col)
-            if value is None or LapFlag.INVALID in lap.flag_list:
-                continue
-            if overall is None or value < overall[0]:
-                overall = (value, lap.id)
-            key = lap.driver or ""
-            if key not in personal or value < personal[key][0]:
-                personal[key] = (value, lap.id)
-        for _, lap_id in personal.values():
-            out.setdefault(lap_id, {})[col] = "green"
-        if overall is not None:
-            out.setdefault(overall[1], {})[col] = "purple"
-    return out
+def lap_bests(laps: Sequence[Lap | LapRow]) -> dict[str, dict[str, str]]:
+    """Timing-screen colours of an F1 session (see app.services.lap_timing.timing_marks, the one rule)."""
+    return timing_marks(laps, per_driver=True)
 
 
 @dataclass

@@ -7,15 +7,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.domain.models import LapFlag
-from app.services.f1 import lap_bests
+from app.services.f1_session.laps import driver_of
+from app.services.lap_timing import best_lap, fastest_full, gap_text, is_full_valid, timing_marks
 from app.services.laps import format_lap_time
 from app.store.schema import Lap, Race
 from app.views.table_model import Index, ListTableModel
-from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS, SYNC_COLOURS
+from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS, SYNC_COLOURS, readable
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's race / lap id
 PURPLE = "#b388ff"  # session best, as on a timing screen
 GREEN = "#66bb6a"  # a driver's own best
+__all__ = ["ID_ROLE", "GREEN", "PURPLE", "LapModel", "RaceModel", "dot", "full_lap_time", "is_full_valid"]
 
 
 SYNC_LABELS = {"local-only": "local", "uploading": "uploading", "synced": "synced", "failed": "failed"}
@@ -108,11 +110,6 @@ class RaceModel(ListTableModel):
         return None
 
 
-def is_full_valid(lap: Lap) -> bool:
-    """A timed lap from line to line that the game did not invalidate."""
-    return lap.lap_time is not None and not lap.flag_list
-
-
 def full_lap_time(lap: Lap) -> float:
     """The lap time of a lap that `is_full_valid` kept."""
     assert lap.lap_time is not None, lap.id
@@ -121,7 +118,10 @@ def full_lap_time(lap: Lap) -> float:
 
 class LapModel(ListTableModel):
     """A race's laps. F1 sessions (laps with drivers) add Driver and Tyre columns and timing-screen colours:
-    purple for the session best, green for a driver's own best. Every column sorts."""
+    purple for the session best, green for a driver's own best. Every column sorts.
+
+    The rules (best lap, gaps, purple and green) are app.services.lap_timing's; this model only formats them.
+    """
 
     HEADERS = ("Lap", "Time", "Gap", "S1", "S2", "S3", "Flags")
     KEYS = ("lap", "time", "gap", "s1", "s2", "s3", "flags")
@@ -133,10 +133,10 @@ class LapModel(ListTableModel):
         super().__init__(parent)
         self.laps: list[Lap] = []
         self.best: Lap | None = None
-        self.best_sectors: tuple[float | None, ...] = (None, None, None)
         self.keys: tuple[str, ...] = self.KEYS
-        self.bests: dict[str, dict[str, str]] = {}  # F1: lap id → {column: "purple" | "green"}
+        self.bests: dict[str, dict[str, str]] = {}  # lap id → {column: "purple" | "green"}
         self.tyres: dict[str, str] = {}
+        self.drivers: dict[str, str] = {}  # lap id → driver code (car number when there is no driver list)
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     @property
@@ -152,22 +152,18 @@ class LapModel(ListTableModel):
     def set_laps(self, laps: list[Lap]) -> None:
         self.beginResetModel()
         self.laps = list(laps)
-        self.keys = self.F1_KEYS if any(lap.driver for lap in laps) else self.KEYS
-        full = [lap for lap in laps if is_full_valid(lap)]
-        self.best = min(full, key=full_lap_time) if full else None
-        self.best_sectors = tuple(
-            min((s for lap in full if (s := getattr(lap, f"sector{i}")) is not None), default=None) for i in (1, 2, 3)
-        )
-        self.bests = lap_bests(laps) if self.is_f1 else {}
-        self.tyres = {lap.id: _tyre(lap) for lap in laps} if self.is_f1 else {}
+        metas = {lap.id: json.loads(lap.meta or "{}") for lap in laps}
+        f1 = any(lap.driver or "driver_number" in metas[lap.id] for lap in laps)
+        self.keys = self.F1_KEYS if f1 else self.KEYS
+        self.best = best_lap(laps)
+        self.bests = timing_marks(laps, per_driver=f1)
+        self.tyres = {lap.id: _tyre(metas[lap.id]) for lap in laps} if f1 else {}
+        self.drivers = {lap.id: driver_of(lap, metas[lap.id]) for lap in laps} if f1 else {}
         self._apply_sort()
         self.endResetModel()
 
     def fastest_full(self, count: int) -> list[Lap]:
-        return sorted((lap for lap in self.laps if is_full_valid(lap)), key=full_lap_time)[:count]
-
-
-
+        return fastest_full(self.laps, count)
 
     # ---- sorting (the rows are the list itself, so views that map rows to laps stay right)
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -192,52 +188,37 @@ class LapModel(ListTableModel):
             return getattr(lap, self.TIMING[key])
         if key == "gap":
             return lap.lap_time
-        return {"driver": lap.driver, "lap": lap.number, "tyre": self.tyres.get(lap.id) or None,
+        return {"driver": self.drivers.get(lap.id), "lap": lap.number, "tyre": self.tyres.get(lap.id) or None,
                 "flags": ", ".join(lap.flag_list) or None}[key]
 
     # ---- cells
-    def _gap(self, lap: Lap) -> str:
-        if self.best is None or lap.lap_time is None:
-            return ""
-        if lap.id == self.best.id:
-            return "best"
-        return f"{lap.lap_time - full_lap_time(self.best):+.3f}"
-
     def _text(self, lap: Lap, key: str) -> Any:
         if key == "lap":
             return lap.number
         if key == "time":
             return format_lap_time(lap.lap_time)
         if key == "gap":
-            return self._gap(lap)
+            return gap_text(lap, self.best)
         if key in ("s1", "s2", "s3"):
             s = getattr(lap, self.TIMING[key])
             return "" if s is None else f"{s:.3f}"
         if key == "driver":
-            return lap.driver or ""
+            return self.drivers.get(lap.id, "")
         if key == "tyre":
             return self.tyres.get(lap.id, "")
-        return ", ".join(lap.flag_list)
+        return ", ".join(FLAG_SHORT.get(f, f) for f in lap.flag_list)
 
     def _foreground(self, lap: Lap, key: str) -> QColor | None:
         if key == "driver" and lap.team_color:
-            return QColor(lap.team_color)
-        if self.is_f1 and key in self.TIMING:
-            mark = self.bests.get(lap.id, {}).get(self.TIMING[key])
-            if mark:
-                return QColor(PURPLE if mark == "purple" else GREEN)
+            return QColor(readable(lap.team_color))
+        mark = self.bests.get(lap.id, {}).get(self.TIMING.get(key, ""))
+        if mark and (self.is_f1 or key != "time"):  # AMS2: the best lap time shows in the accent colour
+            return QColor(PURPLE if mark == "purple" else GREEN)
         if lap.flag_list and key in ("lap", "time", "gap"):
             return QColor(ERROR if LapFlag.INVALID in lap.flag_list else MUTED)
         if key in ("flags", "tyre"):
             return QColor(MUTED)
-        if self.is_f1:
-            return None
-        if key in ("s1", "s2", "s3"):
-            i = int(key[1]) - 1
-            s = getattr(lap, self.TIMING[key])
-            if s is not None and s == self.best_sectors[i]:
-                return QColor(PURPLE)  # purple sector, as on a timing screen
-        if key in ("time", "gap") and self.best is not None and lap.id == self.best.id:
+        if not self.is_f1 and key in ("time", "gap") and self.best is not None and lap.id == self.best.id:
             return QColor(ACCENT)
         return None
 
@@ -262,9 +243,13 @@ class LapModel(ListTableModel):
         return None
 
 
-def _tyre(lap: Lap) -> str:
+# Flags as short words in the table (the tooltip has them in full): the column stays narrow enough to show.
+FLAG_SHORT: dict[str, str] = {LapFlag.OUT_LAP: "out", LapFlag.IN_LAP: "in", LapFlag.INVALID: "invalid",
+                              LapFlag.PARTIAL: "partial"}
+
+
+def _tyre(meta: dict) -> str:
     """"S 6": compound initial and tyre age in laps, from an F1 lap's meta."""
-    meta = json.loads(lap.meta or "{}")
     compound, life = meta.get("compound"), meta.get("tyre_life")
     if not compound:
         return ""

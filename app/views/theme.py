@@ -1,5 +1,8 @@
 """The dark look: Fusion style, a dark palette, one accent colour, and matching pyqtgraph defaults."""
 
+import colorsys
+from functools import lru_cache
+
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
@@ -15,6 +18,13 @@ ACCENT = "#ff8a3d"  # pit-board orange: selection, progress, focus
 OK = "#66bb6a"
 WARN = "#ffca28"
 ERROR = "#ef5350"
+
+MIN_CONTRAST = 4.5  # WCAG AA for text; lines and text in team colours are lifted to it
+
+# Tyre compounds as on the F1 timing screens, lifted for the dark theme where needed (HARD is white).
+COMPOUND_COLOURS = {"SOFT": "#ff4d4d", "MEDIUM": "#ffd54f", "HARD": "#f0f0f0", "INTERMEDIATE": "#43d162",
+                    "WET": "#4f8dff", "HYPERSOFT": "#ffb3c6", "ULTRASOFT": "#c86bff", "SUPERSOFT": "#ff6f6f",
+                    "TEST_UNKNOWN": MUTED, "UNKNOWN": MUTED}
 
 STATUS_COLOURS = {"Ready": OK, "Processing": WARN, "Failed": ERROR}
 SYNC_COLOURS = {"local-only": MUTED, "uploading": WARN, "synced": "#4fc3f7", "failed": ERROR}
@@ -69,3 +79,46 @@ def apply_theme(app: QApplication) -> None:
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
     pg.setConfigOptions(background=BACKGROUND, foreground=MUTED, antialias=False)
+
+
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of `#rrggbb`."""
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * _linear(r) + 0.7152 * _linear(g) + 0.0722 * _linear(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two `#rrggbb` colours (1 … 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# The lightest of the dark surfaces colours are drawn on (plots, tables, alternate rows).
+DARKEST_LIGHT = max((BACKGROUND, BASE, ALT_BASE), key=luminance)
+
+
+@lru_cache(maxsize=512)
+def readable(colour: str, background: str = DARKEST_LIGHT, target: float = MIN_CONTRAST) -> str:
+    """`colour` with the same hue and saturation, lightened just enough for `target` contrast on `background`.
+
+    A team colour that already reads well comes back unchanged (lower-case `#rrggbb`).
+    """
+    colour = "#" + colour.lstrip("#").lower()[:6]
+    if contrast(colour, background) >= target:
+        return colour
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, light, sat = colorsys.rgb_to_hls(r, g, b)
+
+    def at(lightness: float) -> str:
+        rgb = colorsys.hls_to_rgb(h, lightness, sat)
+        return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+    lo, hi = light, 1.0
+    for _ in range(24):  # bisection on lightness: the least lift that reaches the target
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if contrast(at(mid), background) >= target else (mid, hi)
+    return at(hi)

@@ -46,6 +46,10 @@ def lap_extra(row: pd.Series) -> dict:
         "accurate": bool(_plain(row.get("IsAccurate")) or False),
         "position": _plain(row.get("Position")),
         "speed_trap": _plain(row.get("SpeedST")),
+        "speed_i1": _plain(row.get("SpeedI1")),
+        "speed_i2": _plain(row.get("SpeedI2")),
+        "speed_fl": _plain(row.get("SpeedFL")),
+        "end_time": seconds(row.get("Time")),  # session time at the end of the lap: gaps between drivers
         "fastf1_generated": bool(_plain(row.get("FastF1Generated")) or False),
     }
 
@@ -103,6 +107,15 @@ class DriverTelemetry:
         return out
 
 
+def driver_code(row: pd.Series) -> str:
+    """The driver's abbreviation, or the car number when FastF1 had no driver list (it then leaves it blank)."""
+    code = _plain(row.get("Driver"))
+    if isinstance(code, str) and code.strip():
+        return code.strip()
+    number = _plain(row.get("DriverNumber"))
+    return str(number) if number is not None else "?"
+
+
 def make_lap(row: pd.Series, channels: Channels, team_color: str | None) -> LapData:
     extra = lap_extra(row)
     return LapData(
@@ -112,8 +125,8 @@ def make_lap(row: pd.Series, channels: Channels, team_color: str | None) -> LapD
         sectors=(seconds(row.get("Sector1Time")), seconds(row.get("Sector2Time")), seconds(row.get("Sector3Time"))),
         flags=lap_flags(extra),
         start_time=seconds(row.get("LapStartTime")) or 0.0,
-        driver=str(row["Driver"]),
-        team=_plain(row.get("Team")),
+        driver=driver_code(row),
+        team=_plain(row.get("Team")) or None,
         team_color=team_color,
         extra=extra,
     )

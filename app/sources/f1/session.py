@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from app.domain.models import SessionData
 from app.errors import PitwallError, Progress, check, no_progress
-from app.sources.f1.convert import DriverTelemetry, frame_to_table, make_lap, seconds
+from app.sources.f1.convert import DriverTelemetry, driver_code, frame_to_table, make_lap, seconds
 from app.sources.f1.replay import CallLog, F1Config, fastf1_call
 
 TABLES = ("weather", "race_control", "track_status")
@@ -74,7 +74,7 @@ def load_session(cfg: F1Config, year: int, event: str | int, session: str, progr
         tel = DriverTelemetry(car.get(number), pos.get(number), frame_skip)
         for _, row in laps[laps["DriverNumber"] == number].iterrows():
             channels = tel.lap(seconds(row.get("LapStartTime")), seconds(row.get("Time")))
-            out.data.laps.append(make_lap(row, channels, colors.get(row["Driver"])))
+            out.data.laps.append(make_lap(row, channels, colors.get(driver_code(row))))
     out.data.meta["telemetry_laps"] = sum(1 for lap in out.data.laps if lap.channels)
 
     for name, attr in zip(TABLES, ("weather_data", "race_control_messages", "track_status"), strict=True):
@@ -104,25 +104,34 @@ def _session_data(ses, year: int, frame_skip: int) -> SessionData:
 def _results(results: pd.DataFrame | None, laps: pd.DataFrame) -> list[dict]:
     if results is None or not len(results):
         return []
-    best = laps.groupby("Driver")["LapTime"].min()
+    best = laps.groupby("DriverNumber")["LapTime"].min()
     rows = []
     for _, r in results.iterrows():
-        abbr = str(r.get("Abbreviation") or "") or None
-        colour = r.get("TeamColor")
+        number = _text(r.get("DriverNumber"))
+        colour = _text(r.get("TeamColor"))
         rows.append({
-            "driver_number": str(r.get("DriverNumber") or "") or None,
-            "abbreviation": abbr,
-            "driver": str(r.get("FullName") or "") or None,
-            "team": str(r.get("TeamName") or "") or None,
-            "team_color": f"#{colour}" if isinstance(colour, str) and colour and colour != "nan" else None,
+            "driver_number": number,
+            # The laps' driver code: the car number when FastF1 built a minimal driver list without names.
+            "abbreviation": _text(r.get("Abbreviation")) or number,
+            "driver": _text(r.get("FullName")),
+            "team": _text(r.get("TeamName")),
+            "team_color": f"#{colour}" if colour else None,
             "position": None if pd.isna(r.get("Position")) else int(r["Position"]),
             "classified_position": str(r.get("ClassifiedPosition") or "") or None,
             "grid": None if pd.isna(r.get("GridPosition")) else int(r["GridPosition"]),
             "points": None if pd.isna(r.get("Points")) else float(r["Points"]),
             "status": str(r.get("Status") or "") or None,
-            "best_lap_time": seconds(best.get(abbr)) if abbr in best.index else None,
+            "best_lap_time": seconds(best.get(number)) if number in best.index else None,
         })
     return rows
+
+
+def _text(value) -> str | None:
+    """A text cell of a FastF1 frame; NaN, None and blanks → None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text if text and text.lower() != "nan" else None
 
 
 def _warnings(log: CallLog) -> list[str]:
