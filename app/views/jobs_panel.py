@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionProgressBar,
@@ -26,6 +28,7 @@ from app.workers.runner import Job
 
 STATUS_COLOURS = {"Done": OK, "Failed": ERROR, "Running": WARN, "Queued": MUTED, "Cancelled": MUTED}
 PROGRESS_COL = 2
+MIN_WIDTH, MIN_HEIGHT = 360, 120
 
 
 class JobModel(ListTableModel):
@@ -45,15 +48,12 @@ class JobModel(ListTableModel):
         self.jobs.insert(0, job)  # newest first
         self.endInsertRows()
         for signal in (job.started, job.progress, job.finished):
-            signal.connect(lambda *_, j=job: self._changed(j))
+            signal.connect(lambda *_, j=job: self.changed(j))
 
-    def _changed(self, job: Job) -> None:
+    def changed(self, job: Job) -> None:
         if job in self.jobs:
             row = self.jobs.index(job)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-
-
-
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         job = self.jobs[index.row()]
@@ -106,25 +106,36 @@ class JobsDock(QDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(2, 140)
+        header.resizeSection(2, 100)
         header.setStretchLastSection(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # one line per job; the detail line has it all
+        # The whole message of the selected job (or the newest one that has a message), wrapped: an error is
+        # read here, not guessed from a cut cell.
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail.hide()
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Cancel the selected job, or every running job when none is selected")
         self.cancel_button.clicked.connect(self.cancel_selected)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(6, 4, 6, 4)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.detail, 1)
+        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignTop)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        body.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)  # a job or two, and two lines of message
         self.setWidget(body)
+        for signal in (self.model.dataChanged, self.model.rowsInserted, self.view.selectionModel().selectionChanged):
+            signal.connect(lambda *_: self._update())
         ctx.runner.job_added.connect(self._job_added)
         for job in ctx.runner.jobs:
             self._job_added(job)
+        self._update()
 
     def _job_added(self, job: Job) -> None:
         if job.quiet:  # housekeeping (loading laps) appears only if it fails
@@ -132,8 +143,38 @@ class JobsDock(QDockWidget):
         else:
             self.model.add(job)
 
-    def cancel_selected(self) -> None:
+    def _targets(self) -> list[Job]:
+        """The jobs Cancel would stop: the selected ones still running or queued, else every such job."""
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}
-        jobs = [self.model.jobs[r] for r in rows] if rows else self.model.jobs
-        for job in jobs:
+        jobs = [self.model.jobs[r] for r in sorted(rows)] if rows else self.model.jobs
+        return [job for job in jobs if not job.is_finished and not job.cancel_requested]
+
+    def _update(self) -> None:
+        self._update_cancel()
+        self._update_detail()
+
+    def _update_detail(self) -> None:
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        jobs = [self.model.jobs[r] for r in rows] or self.model.jobs
+        job = next((j for j in jobs if j.message or j.note), None)
+        if job is None:
+            self.detail.hide()
+            return
+        self.detail.setText(f"{job.title}: {job.message or job.note}")
+        self.detail.setStyleSheet(f"color: {ERROR if job.status == 'Failed' else MUTED};")
+        self.detail.show()
+
+    def _update_cancel(self) -> None:
+        targets = self._targets()
+        self.cancel_button.setEnabled(bool(targets))
+        if not targets:
+            self.cancel_button.setToolTip("Nothing to cancel: no job is running")
+        elif len(targets) == 1:
+            self.cancel_button.setToolTip(f"Cancel {targets[0].title}")
+        else:
+            self.cancel_button.setToolTip(f"Cancel {len(targets)} jobs (select one to cancel only that)")
+
+    def cancel_selected(self) -> None:
+        for job in self._targets():
             job.cancel()
+            self.model.changed(job)  # shows "Cancelling…" until the job stops
