@@ -4,7 +4,10 @@
 """
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from app.cli.common import open_reader, open_store, print_json, stderr_progress, table
 from app.errors import PitwallError
@@ -14,8 +17,10 @@ PARTIAL = 2  # exit code: some files of a folder were refused
 
 
 def register(sub) -> None:
-    p = sub.add_parser("ingest", help="open an AMS2 race file (or every race file in a folder) into the cache")
+    p = sub.add_parser("ingest", help="open a race file (AMS2, MoTeC .ld, CSV/Parquet) or every race file in a folder")
     p.add_argument("file", type=Path, metavar="FILE|DIR")
+    p.add_argument("--map", action="append", metavar="CHANNEL=COLUMN",
+                   help="CSV/Parquet: which column is which channel (speed=Speed_kmh, time=t, lap=Lap); repeatable")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_ingest)
 
@@ -67,8 +72,15 @@ def cmd_ingest(args) -> int:
         return _ingest_folder(args)
     from app.services.ingest import ingest_file
 
+    ingest: Callable[..., Any] = ingest_file
+    if args.map:  # a CSV/Parquet table with its column mapping (other formats need none)
+        from app.services.table_import import TABLE_SUFFIXES, ingest_table, parse_mapping
+
+        if args.file.suffix.lower() not in TABLE_SUFFIXES:
+            raise PitwallError("--map is for CSV and Parquet files")
+        ingest = partial(ingest_table, mapping=parse_mapping(args.map))
     # On failure the race row (if one was made) is Failed with the reason; main() says it once, on stderr.
-    result = ingest_file(open_store(args), args.file, progress=stderr_progress(args.file.name))
+    result = ingest(open_store(args), args.file, progress=stderr_progress(args.file.name))
     if args.json:
         print_json(_ingest_dict(result))
     else:

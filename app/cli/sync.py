@@ -37,7 +37,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("export", help="write selected laps to CSV or Parquet, locally or to s3://bucket/key")
     p.add_argument("--laps", required=True, help="lap uuids, comma-separated")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+    p.add_argument("--format", choices=(*EXPORT_FORMATS, "motec"), default="csv",
+                   help="motec: a MoTeC i2 .ld file and its .ldx (lap markers) beside it")
     p.add_argument("-o", "--output", required=True, help="a file path or s3://bucket/key")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_export)
@@ -126,9 +127,26 @@ def cmd_export(args) -> int:
 
     store = open_store(args)
     lap_ids = [x.strip() for x in args.laps.split(",") if x.strip()]
+    if args.format == "motec":
+        return _export_motec(args, store, lap_ids)
     where = deliver(settings_from(args), args.output, lambda path: export_laps(store, lap_ids, path, args.format))
     if args.json:
         print_json({"output": where, "laps": lap_ids, "format": args.format})
     else:
         print(where, file=sys.stderr)
+    return 0
+
+
+def _export_motec(args, store, lap_ids: list[str]) -> int:
+    from app.services.motec.export import export_motec
+    from app.services.sync.names import is_s3_url
+    from app.sources.motec.ldx import ldx_path
+
+    if is_s3_url(args.output):
+        raise PitwallError("MoTeC export writes two files (.ld and .ldx): give a local path, then sync or upload them")
+    path = export_motec(store, lap_ids, args.output)
+    if args.json:
+        print_json({"output": str(path), "ldx": str(ldx_path(path)), "laps": lap_ids, "format": "motec"})
+    else:
+        print(path, file=sys.stderr)
     return 0

@@ -44,12 +44,16 @@ def _result(store: Store, race: Race, laps: list[Lap], cached: bool = False) -> 
 
 
 def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> IngestResult:
-    """Open an AMS2 race file into the cache. The same content twice gives the same race, not a copy."""
+    """Open an AMS2 race file into the cache. The same content twice gives the same race, not a copy.
+    MoTeC .ld files and CSV/Parquet tables go to their own importers (same result, same failure handling)."""
     from app.domain.models import SessionData
     from app.services.laps import label_rows
     from app.sources.ams2.reader import RaceReader
 
     path = Path(path)
+    other = _other_format(path)
+    if other is not None:
+        return other(store, path, progress)
     if not path.is_file():
         raise PitwallError(f"No such file: {path}")
     digest = file_sha256(path)
@@ -100,3 +104,17 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
     ready = store.race(race.id)
     assert ready is not None, race.id
     return _result(store, ready, laps)
+
+
+def _other_format(path: Path):
+    """The importer for a non-AMS2 file, by its suffix; None for race files."""
+    suffix = path.suffix.lower()
+    if suffix == ".ld":
+        from app.services.motec.ingest import ingest_motec
+
+        return ingest_motec
+    if suffix in (".csv", ".parquet"):
+        from app.services.table_import import ingest_table
+
+        return lambda store, p, progress: ingest_table(store, p, None, progress)
+    return None

@@ -1,0 +1,1 @@
+"""MoTeC i2 interchange: laps out to `.ld` + `.ldx`, `.ld` files in as races."""
