@@ -1,6 +1,7 @@
 """Lap labels (issue 13): AMS2's lap counter restarts at 1 on every run, so every lap gets a unique, readable
 label, the same in `pitwall laps` (table and --json), `pitwall ingest --json` and exports."""
 
+import csv
 import json
 import sqlite3
 
@@ -56,6 +57,20 @@ def test_laps_ingested_before_labels_were_stored_get_the_same_labels(home, capsy
     listed = run_json(capsys, "laps", ingested["race_id"])
     assert all("meta" not in lap for lap in listed)
     assert [lap["label"] for lap in listed] == [lap["label"] for lap in ingested["laps"]]
+
+
+def test_export_carries_the_label(home, capsys, tmp_path):
+    ingested = run_json(capsys, "ingest", str(DEMO_RACE))
+    chosen = [lap for lap in ingested["laps"] if lap["samples"] > 1000][:3]
+    dest = tmp_path / "laps.csv"
+    assert main(["export", "--laps", ",".join(lap["lap_uuid"] for lap in chosen), "--format", "csv",
+                 "-o", str(dest)]) == 0
+    capsys.readouterr()
+    with open(dest) as fh:
+        rows = list(csv.DictReader(fh))
+    by_lap = {row["lap_uuid"]: row["lap_label"] for row in rows}
+    assert by_lap == {lap["lap_uuid"]: lap["label"] for lap in chosen}
+    assert sum(1 for _ in rows) == sum(lap["samples"] for lap in chosen)
 
 
 def _row(lap_id, number, flags="", start=0.0, driver=None):
