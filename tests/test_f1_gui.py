@@ -108,7 +108,7 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     ctx.state.set_cursor(3000.0)
     b = trackmap.marker_position(ver.id)
     assert a and b and abs(a[0] - b[0]) + abs(a[1] - b[1]) > 200
-    assert "VER lap" in overlay.readout.text() and "LEC lap" in overlay.readout.text()
+    assert "VER lap" in overlay.readout_text() and "LEC lap" in overlay.readout_text()
 
     # Session info: weather summary and the race control messages.
     info = window.dock("dock_f1_info")

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDropEvent, QImage  # noqa: E402
 
 from app.services.laps import lap_label  # noqa: E402
 from app.views.app import build_window  # noqa: E402
-from app.views.overlay import CHANNEL_PLOTS, DELTA  # noqa: E402
+from app.views.plot_config import DELTA, default_channels  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "resources" / "demo" / "montreal_4laps.ams2"
@@ -80,8 +80,8 @@ def test_open_compare_two_laps_and_follow_the_cursor(qtbot, window):
     assert state.reference == fastest.id
 
     overlay = window.dock("dock_overlay")
-    keys = [k for k, *_ in CHANNEL_PLOTS] + [DELTA]
-    qtbot.waitUntil(lambda: all(len(overlay.plots[k].listDataItems()) == 2 for k in keys), timeout=10000)
+    keys = default_channels()
+    qtbot.waitUntil(lambda: all(len(overlay.curves_of(k)) == 2 for k in keys), timeout=10000)
     assert all(overlay.plots[k].isVisible() for k in keys), "AMS2 laps have every channel"
     colours = {c.opts["pen"].color().name() for c in overlay.plots["speed"].listDataItems()}
     assert colours == {state.colour(fastest.id), state.colour(second.id)} and len(colours) == 2

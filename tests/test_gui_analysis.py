@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor  # noqa: E402
 from app.services.laps import lap_label  # noqa: E402
 from app.store.schema import Lap  # noqa: E402
 from app.views.app import build_window  # noqa: E402
-from app.views.overlay import CHANNEL_PLOTS, DELTA  # noqa: E402
+from app.views.plot_config import DELTA, default_channels  # noqa: E402
 from app.views.trackmap import MINISECTORS  # noqa: E402
 from app.views.trackmap_marks import SECTOR_COLOUR  # noqa: E402
 
@@ -124,8 +124,8 @@ def test_laps_from_two_sessions_in_one_analysis(qtbot, window, tmp_path):
     assert state.reference == a.reference_id == best.id  # the fastest clean lap, from the other session
 
     overlay = window.dock("dock_overlay")
-    keys = [k for k, *_ in CHANNEL_PLOTS] + [DELTA]
-    assert all(len(overlay.plots[k].listDataItems()) == 3 for k in keys)
+    keys = default_channels()
+    assert all(len(overlay.curves_of(k)) == 3 for k in keys)
     legend = [label.text for _, label in overlay.legend.items]
     assert any(t.startswith(f"{lap_label(best)} ") and "montreal_4laps" in t and "(ref)" in t for t in legend)
     assert any("montreal_short" in t for t in legend) and len(legend) == 3
@@ -133,9 +133,10 @@ def test_laps_from_two_sessions_in_one_analysis(qtbot, window, tmp_path):
     for lap_id in state.selection:
         (curve,) = [c for c in overlay.plots["speed"].listDataItems()
                     if c.opts["pen"].color().name() == state.colour(lap_id)]
-        aligned = a.comparison.deltas[lap_id].lap
-        assert np.array_equal(curve.getOriginalDataset()[0], aligned.distance)
-        assert np.allclose(curve.getOriginalDataset()[1], aligned.channel("speed"))
+        aligned = a.series[lap_id].delta.lap  # a partial lap sits at the game's lap distance where it was driven
+        x, y = curve.getOriginalDataset()
+        assert np.array_equal(x[np.isfinite(x)], aligned.distance)
+        assert np.allclose(y[np.isfinite(x)], aligned.channel("speed"))
     # Sector lines and corner names on the plots.
     assert overlay.marks.labels()[:2] == ["S2", "S3"] and "T1" in overlay.marks.labels()
 
@@ -148,13 +149,14 @@ def test_laps_from_two_sessions_in_one_analysis(qtbot, window, tmp_path):
     state.set_cursor(1500.0)
     labels = a.labels
     for lap_id in (second.id, short.id):
-        shown = re.search(re.escape(labels[lap_id]) + r"</span>[^■]*Δ ([+-]\d+\.\d{3}) ±(\d+\.\d{3}) s",
-                          overlay.readout.text())
-        assert shown, overlay.readout.text()
-        d = a.comparison.deltas[lap_id]
+        row = overlay.values.laps.index(lap_id)
+        assert overlay.values.item(row, 0).text() == f"■ {labels[lap_id]}"
+        shown = re.fullmatch(r"\(?([+-]\d+\.\d{3}) ±(\d+\.\d{3})\)?", overlay.values.text_at(row, "Δ s"))
+        assert shown, overlay.readout_text()
+        d = a.series[lap_id].delta
         assert float(shown.group(1)) == pytest.approx(float(d.at(1500.0)), abs=0.0006)
         assert float(shown.group(2)) == pytest.approx(float(d.uncertainty_at(1500.0)), abs=0.0006)
-    assert "montreal_short" in overlay.readout.text() and "montreal_4laps" in overlay.readout.text()
+    assert "montreal_short" in overlay.readout_text() and "montreal_4laps" in overlay.readout_text()
 
     # The corners table: each compared lap's segments against the reference, biggest loss first.
     corners = window.dock("dock_corners")
@@ -288,7 +290,7 @@ def test_no_telemetry_invalid_laps_and_big_selections(qtbot, window, tmp_path):
     legend = [label.text for _, label in overlay.legend.items]
     assert sum("no telemetry" in t for t in legend) == 1 and len(legend) == 3
     state.set_cursor(800.0)
-    assert "no telemetry" in overlay.readout.text()
+    assert "no telemetry" in overlay.readout_text()
 
     # More laps than the lap cache holds: the selection is kept whole and every lap with telemetry drawn.
     window.ctx.laps.capacity = 4

@@ -1,40 +1,49 @@
-"""Lap overlay dock: channels of the selected laps stacked against distance, plus delta time to the reference.
+"""Lap overlay dock: the worksheet. Configurable stacked plots of any channel of the selected laps against the
+reference lap's distance or time, the delta to the reference, an A/B range, and the values at the cursor.
 
-Everything drawn comes from the selection's analysis in the shared state (app.workers.analysis): every lap on
-the reference lap's distance axis, so laps line up corner by corner; the delta and its uncertainty band are the
-service's series, and the cursor readout reads the same series. Redraws are coalesced on a zero-delay timer;
-curves draw only what is visible (clip to view + peak downsampling); mouse moves reach the shared cursor through
-a rate-limited proxy.
+What the plots show is `SharedState.plots` (app.views.plot_config): the dock renders it and writes every edit
+(plot menu: channels, add, remove, move, resize) back through `set_plots`, so a workspace can save and restore
+it. Everything drawn comes from the selection's analysis in the shared state (app.workers.analysis). Redraws
+are coalesced on a zero-delay timer; mouse moves reach the shared cursor through a rate-limited proxy.
 """
 
 import math
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDockWidget, QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.laps import format_lap_time
+from app.services.range_stats import snap
+from app.views import plot_config as pc
 from app.views.context import AppContext
-from app.views.overlay_marks import DistanceMarks
-from app.views.theme import GRID, MUTED, TEXT
+from app.views.plot_channels import ChannelPicker, available_channels
+from app.views.plot_readout import ReadoutTable
+from app.views.plot_stack import PlotStack
+from app.views.theme import MUTED, TEXT
 from app.workers.analysis import SelectionAnalysis
 
-# (channel, axis label, unit, relative height)
-CHANNEL_PLOTS = (
-    ("speed", "Speed", "km/h", 3.0),
-    ("throttle", "Throttle", "%", 1.4),
-    ("brake", "Brake", "%", 1.4),
-    ("gear", "Gear", "", 1.2),
-    ("rpm", "RPM", "", 1.6),
-    ("steering", "Steering", "%", 1.6),
-)
-DELTA = "delta"
-AXIS_WIDTH = 62  # equal left axes keep the stacked plots aligned
+DELTA = pc.DELTA
 LEGEND_COLUMNS = 6
-LEGEND_ROWS = 4  # more laps than fit in these rows: the legend names the first ones and says how many more
-BAND_ALPHA = 60  # the uncertainty band: the lap's colour, mostly transparent
+LEGEND_ROWS = 3  # more laps than fit in these rows: the legend names the first ones and says how many more
+EMPTY_TEXT = (
+    "<div style='font-size:15pt; color:#e8eaed'>No laps to compare yet</div><br>"
+    "<div style='line-height:160%'>"
+    "<b>Open a race file</b>: File → Open race file… (Ctrl+O), or drag an AMS2 file onto the window<br>"
+    "<b>Load an F1 session</b>: the <i>F1 sessions</i> tab, pick a year, event and session<br>"
+    "<b>Try the demo</b>: File → Open the demo race<br><br>"
+    "Then select laps in <i>Races &amp; laps</i> (Ctrl+click for more than one).</div>")
 
 
 def legend_name(analysis: SelectionAnalysis, lap_id: str) -> str:
@@ -42,14 +51,17 @@ def legend_name(analysis: SelectionAnalysis, lap_id: str) -> str:
     name = f"{analysis.labels[lap_id]}  {format_lap_time(analysis.lap_times.get(lap_id))}"
     if lap_id == analysis.reference_id:
         name += "  (ref)"
-    return name + _why_not_drawn(analysis, lap_id, " · ")
+    return name + why_not_drawn(analysis, lap_id, " · ")
 
 
-def _why_not_drawn(analysis: SelectionAnalysis, lap_id: str, sep: str) -> str:
+def why_not_drawn(analysis: SelectionAnalysis, lap_id: str, sep: str) -> str:
     if lap_id in analysis.missing:
         return f"{sep}no telemetry"
     if lap_id in analysis.elsewhere:
         return f"{sep}other track ({analysis.elsewhere[lap_id]})"
+    series = analysis.series.get(lap_id)
+    if series is not None and len(series.distance) < 2:
+        return f"{sep}no lap distance (in the pits)"
     return ""
 
 
@@ -58,65 +70,47 @@ class LapOverlayDock(QDockWidget):
         super().__init__("Lap overlay")
         self.setObjectName("dock_overlay")
         self.ctx = ctx
+        state = ctx.state
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.ci.setSpacing(0)
         self.glw.ci.setContentsMargins(4, 4, 10, 4)
-        self.readout = QLabel()
+        self.readout = QLabel()  # one line: where the cursor is, or what to do next
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setStyleSheet(f"padding: 4px 8px; color: {TEXT}; background: #181b20;")
         # A fixed box: new text on every mouse move must not re-layout (and so repaint) the plots below.
         self.readout.setFixedHeight(26)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.readout.setText(f"<span style='color:{MUTED}'>Select laps in the browser to compare them.</span>")
+        self.values = ReadoutTable()
+        self.values.setMinimumWidth(150)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet(f"color: {MUTED}; padding: 24px;")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.glw)
+        self.splitter.addWidget(self.values)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([900, 260])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.splitter)
+        self.toolbar = self._build_toolbar()
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.readout)
-        layout.addWidget(self.glw, 1)
+        layout.addWidget(self.pages, 1)
         self.setWidget(body)
 
-        self.plots: dict[str, pg.PlotItem] = {}
-        self.cursor_lines: list[pg.InfiniteLine] = []
-        rows = [*CHANNEL_PLOTS, (DELTA, "Δ time", "s", 2.0)]
         # Row 0: the legend, as a strip above the plots so it never hides a curve.
         self.legend = pg.LegendItem(colCount=LEGEND_COLUMNS, labelTextColor=TEXT, labelTextSize="9pt",
                                     horSpacing=24)
         self.glw.addItem(self.legend, row=0, col=0)
         self.glw.ci.layout.setRowMaximumHeight(0, 26)
-        for i, (key, label, unit, stretch) in enumerate(rows):
-            row = i + 1
-            plot = self.glw.addPlot(row=row, col=0)
-            self.glw.ci.layout.setRowStretchFactor(row, int(stretch * 10))
-            plot.setLabel("left", label, units=unit or None)
-            plot.getAxis("left").setWidth(AXIS_WIDTH)
-            # A cached grid item, not the axes' own grid: the axis grid repaints in full on every cursor move.
-            grid = pg.GridItem(pen=pg.mkPen(GRID, width=1), textPen=None)
-            grid.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            plot.addItem(grid, ignoreBounds=True)
-            plot.setMouseEnabled(x=True, y=False)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.getViewBox().setAutoVisible(y=True)  # y fits what is visible after zooming x
-            if i:
-                plot.setXLink(self.plots[CHANNEL_PLOTS[0][0]])
-            if i < len(rows) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
-                plot.getAxis("bottom").setHeight(4)
-            else:
-                plot.setLabel("bottom", "Distance (reference lap)", units="m")
-            pen = pg.mkPen("#e8eaed", width=1, style=Qt.PenStyle.DashLine)
-            line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-            line.setZValue(100)
-            line.hide()
-            plot.addItem(line, ignoreBounds=True)
-            self.cursor_lines.append(line)
-            self.plots[key] = plot
-        zero = pg.InfiniteLine(angle=0, pos=0, movable=False, pen=pg.mkPen(GRID, width=1))
-        self.plots[DELTA].addItem(zero, ignoreBounds=True)
-        self.plots["brake"].setYRange(0, 100, padding=0.05)
-        self.marks = DistanceMarks(list(self.plots.values()), self.plots["speed"])
-        self.bands: dict[str, pg.FillBetweenItem] = {}  # lap id → its delta's uncertainty band
+        self.stack = PlotStack(self.glw, 1, self._dragged_range, self.range_tool.isChecked, self._plot_menu)
 
         self.analysis: SelectionAnalysis | None = None  # what is drawn
         self._legend_entries: list[tuple[pg.PlotDataItem, str]] = []  # (sample item, name) of every lap
@@ -126,61 +120,176 @@ class LapOverlayDock(QDockWidget):
         self._following_range = False
         self._mouse = pg.SignalProxy(self.glw.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
 
-        ctx.state.selection_changed.connect(self._selection_changed)
-        ctx.state.analysis_changed.connect(lambda _: self._redraw_timer.start())
-        ctx.state.cursor_changed.connect(self._show_cursor)
-        ctx.state.range_changed.connect(self._follow_range)
-        self.plots["speed"].getViewBox().sigXRangeChanged.connect(self._range_moved)
+        state.selection_changed.connect(self._selection_changed)
+        state.analysis_changed.connect(lambda _: self._redraw_timer.start())
+        state.cursor_changed.connect(self._show_cursor)
+        state.range_changed.connect(self._follow_range)
+        state.plots_changed.connect(self._plots_changed)
+        state.x_mode_changed.connect(self._x_mode_changed)
+        state.ab_range_changed.connect(self.stack.show_range)
+        if not state.plots:
+            state.set_plots(pc.default_plots())  # quietly builds through plots_changed
+        else:
+            self._plots_changed(state.plots)
+        self._selection_changed(state.selection)
+
+    # ---- toolbar
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar()
+        bar.setStyleSheet("QToolBar { border: none; spacing: 4px; padding: 2px 6px; }")
+        group = QActionGroup(bar)
+        self.x_actions: dict[str, QAction] = {}
+        for mode, text, tip in (("distance", "Distance", "x axis: the reference lap's distance (corners line up)"),
+                                ("time", "Time", "x axis: each lap's own lap time")):
+            action = QAction(text, bar, checkable=True, toolTip=tip)
+            action.setChecked(mode == self.ctx.state.x_mode)
+            action.triggered.connect(lambda _=False, m=mode: self.ctx.state.set_x_mode(m))
+            group.addAction(action)
+            bar.addAction(action)
+            self.x_actions[mode] = action
+        bar.addSeparator()
+        self.add_action = QAction("Add plot…", bar, toolTip="A new plot at the bottom: choose its channels")
+        self.add_action.triggered.connect(lambda: self.choose_channels(None))
+        bar.addAction(self.add_action)
+        reset = QAction("Default plots", bar, toolTip="Speed, throttle/brake, gear, rpm, steering and delta")
+        reset.triggered.connect(lambda: self.ctx.state.set_plots(pc.default_plots()))
+        bar.addAction(reset)
+        bar.addSeparator()
+        self.range_tool = QAction("A/B range", bar, checkable=True,
+                                  toolTip="Drag on a plot to set the A/B range (or Shift+drag at any time)")
+        bar.addAction(self.range_tool)
+        clear = QAction("Clear A/B", bar, shortcut=QKeySequence("Esc"), toolTip="Remove the A/B range (Esc)")
+        clear.triggered.connect(lambda: self.ctx.state.set_ab_range(None))
+        bar.addAction(clear)
+        return bar
+
+    # ---- the plot layout (shared state → plots)
+    def _plots_changed(self, plots: list[dict]) -> None:
+        config = pc.normalise(plots) or pc.default_plots()
+        self.stack.x_mode = self.ctx.state.x_mode
+        self.stack.build(config)
+        first = self.stack.first
+        if first is not None:
+            first.getViewBox().sigXRangeChanged.connect(self._range_moved)
+        self.stack.show_range(self.ctx.state.ab_range)
+        if self.analysis is not None:
+            self._draw(self.analysis, keep_range=True)
+
+    def _x_mode_changed(self, mode: str) -> None:
+        self.x_actions[mode].setChecked(True)
+        keep = self.stack.x_range()
+        self.stack.x_mode = mode
+        if self.analysis is not None:
+            self._draw(self.analysis, keep_range=False)
+            if keep is not None:
+                self.stack.set_x_range(*keep)
+        self.stack.show_range(self.ctx.state.ab_range)
+
+    def edit_plots(self, edit) -> None:
+        """Apply a plot_config function to the shared layout: `edit(plots) -> plots`."""
+        self.ctx.state.set_plots(edit(list(self.stack.config)))
+
+    def choose_channels(self, index: int | None) -> ChannelPicker:
+        """The channel picker for plot `index` (None: a new plot). Returns the open dialog."""
+        chosen = self.stack.config[index]["channels"] if index is not None else []
+        picker = ChannelPicker(available_channels(self.analysis, list(self.ctx.state.math_channels)), chosen, self,
+                               "Channels of the plot" if index is not None else "Channels of the new plot")
+
+        def done() -> None:
+            names = picker.chosen()
+            if index is None:
+                if names:
+                    self.edit_plots(lambda p: pc.add_plot(p, names))
+            else:
+                self.edit_plots(lambda p: pc.set_channels(p, index, names))
+
+        picker.accepted.connect(done)
+        picker.open()
+        self.picker = picker
+        return picker
+
+    def _plot_menu(self, vb, screen_pos: QPoint) -> None:
+        self.plot_menu(self.stack.index_of(vb)).popup(screen_pos)
+
+    def plot_menu(self, i: int) -> QMenu:
+        menu = QMenu(self)
+        n = len(self.stack.config)
+        for text, enabled, edit in (
+                ("Channels…", True, None),
+                ("Add plot below…", True, "add"),
+                ("Move up", i > 0, lambda p: pc.move_plot(p, i, -1)),
+                ("Move down", i < n - 1, lambda p: pc.move_plot(p, i, 1)),
+                ("Taller", True, lambda p: pc.resize_plot(p, i, 1.25)),
+                ("Shorter", True, lambda p: pc.resize_plot(p, i, 0.8)),
+                ("Remove plot", n > 1, lambda p: pc.remove_plot(p, i))):
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            if edit is None:
+                action.triggered.connect(lambda _=False: self.choose_channels(i))
+            elif edit == "add":
+                action.triggered.connect(lambda _=False: self._add_below(i))
+            else:
+                action.triggered.connect(lambda _=False, e=edit: self.edit_plots(e))
+        menu.addSeparator()
+        menu.addAction("Clear A/B range").triggered.connect(lambda: self.ctx.state.set_ab_range(None))
+        return menu
+
+    def _add_below(self, i: int) -> None:
+        picker = self.choose_channels(None)
+        picker.accepted.disconnect()
+        def done() -> None:
+            if picker.chosen():
+                self.edit_plots(lambda p: pc.add_plot(p, picker.chosen(), at=i + 1))
+
+        picker.accepted.connect(done)
 
     # ---- drawing
     def _selection_changed(self, lap_ids: list[str]) -> None:
+        self.pages.setCurrentIndex(1 if lap_ids else 0)
         if lap_ids:
             self.readout.setText(f"<span style='color:{MUTED}'>Comparing {len(lap_ids)} lap(s)…</span>")
+        else:
+            self.readout.setText(f"<span style='color:{MUTED}'>Select laps in the browser to compare them.</span>")
 
     def redraw(self) -> None:
         state = self.ctx.state
         analysis = state.analysis
         if analysis is None or analysis.selection != state.selection:
             return  # a newer selection's analysis is on its way
+        self._draw(analysis, keep_range=tuple(analysis.series) == self._drawn_laps)
+
+    def _draw(self, analysis: SelectionAnalysis, keep_range: bool) -> None:
+        state = self.ctx.state
         self.analysis = analysis
-        for plot in self.plots.values():
-            for item in plot.listDataItems():
-                plot.removeItem(item)
-        for band in self.bands.values():
-            self.plots[DELTA].removeItem(band)
-        self.bands = {}
+        firsts = self.stack.draw(analysis, state.colour)
         self._legend_entries = []
         for lap_id in analysis.selection:
-            colour = state.colour(lap_id)
-            series = analysis.series.get(lap_id)
-            is_ref = lap_id == analysis.reference_id
-            pen = pg.mkPen(colour, width=2.0 if is_ref else 1.4)
-            name = legend_name(analysis, lap_id)
-            if series is None:  # listed, with the reason, but nothing to draw
-                stand_in = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.4, style=Qt.PenStyle.DotLine))
-                self._legend_entries.append((stand_in, name))
-                continue
-            for key, *_ in CHANNEL_PLOTS:
-                if key in series.channels:
-                    curve = self._curve(key, series.distance, series.channels[key], pen)
-                    if key == "speed":
-                        self._legend_entries.append((curve, name))
-            d = series.delta
-            self._curve(DELTA, d.distance, d.delta, pen)
-            if not is_ref:
-                self.bands[lap_id] = self._band(d.distance, d.delta, d.uncertainty, colour)
+            item = firsts.get(lap_id)
+            if item is None:  # listed, with the reason, but nothing to draw
+                item = pg.PlotDataItem(pen=pg.mkPen(state.colour(lap_id), width=1.4, style=Qt.PenStyle.DotLine))
+            self._legend_entries.append((item, legend_name(analysis, lap_id)))
         self._fit_legend()
         comparison = analysis.comparison
-        self.marks.show(comparison.sector_lines if comparison else [], comparison.corners if comparison else [])
+        if self.stack.marks is not None:
+            lines = comparison.sector_lines if comparison else []
+            corners = comparison.corners if comparison else []
+            if self.stack.x_mode == "time":  # marks sit where the reference lap passed them
+                lines = [float(self.stack.to_x(x)) for x in lines]
+                corners = [type(c)(c.name, *(float(self.stack.to_x(v)) for v in (c.start, c.apex, c.end)))
+                           for c in corners]
+            self.stack.marks.show(lines, corners)
         self._fit_rows(analysis)
-        laps = tuple(analysis.series)
-        if laps and laps != self._drawn_laps:  # a new reference alone keeps the zoom
-            lo = min(float(s.distance[0]) for s in analysis.series.values())
-            hi = max(float(s.distance[-1]) for s in analysis.series.values())
-            self.plots["speed"].setXRange(lo, hi, padding=0.01)
-        self._drawn_laps = laps
+        shown = [c for p in self.stack.config for c in p["channels"]]
+        self.values.set_rows(analysis, list(dict.fromkeys(shown)), state.colour)
+        drawable = [s for s in analysis.series.values() if len(s.distance) > 1]
+        if drawable and not keep_range:
+            lo = min(float(s.distance[0]) for s in drawable)
+            hi = max(float(s.distance[-1]) for s in drawable)
+            self.stack.set_x_range(lo, hi, padding=0.01)
+        self._drawn_laps = tuple(analysis.series)
+        self.stack.show_range(state.ab_range)
         self._show_cursor(state.cursor)
-        if math.isnan(state.cursor):
+        if math.isnan(state.cursor) or not analysis.series:
             self.readout.setText(self._summary(analysis))
 
     def _fit_legend(self) -> None:
@@ -188,6 +297,7 @@ class LapOverlayDock(QDockWidget):
         entries = self._legend_entries
         self.legend.clear()
         if not entries:
+            self.glw.ci.layout.setRowMaximumHeight(0, 0)
             return
         per_column = 7 * max(len(name) for _, name in entries) + 60  # ~7 px a character at 9 pt, plus the line
         columns = max(1, min(LEGEND_COLUMNS, (self.glw.width() - 20) // per_column))
@@ -198,7 +308,8 @@ class LapOverlayDock(QDockWidget):
         for item, name in shown:
             self.legend.addItem(item, name)
         if len(shown) < len(entries):
-            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(MUTED)), f"+{len(entries) - len(shown)} more laps")
+            self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(MUTED)),
+                                f"+{len(entries) - len(shown)} more (all in the table)")
         rows = math.ceil(min(len(entries), room) / columns)
         self.glw.ci.layout.setRowMaximumHeight(0, 26 + 20 * max(rows - 1, 0))
 
@@ -211,87 +322,102 @@ class LapOverlayDock(QDockWidget):
         if not analysis.selection:
             return f"<span style='color:{MUTED}'>Select laps in the browser to compare them.</span>"
         shown = len(analysis.series)
-        text = f"{shown} of {len(analysis.selection)} lap(s) on the reference distance axis"
-        if analysis.comparison is not None:
+        if not shown:
+            return f"<span style='color:{MUTED}'>None of the {len(analysis.selection)} lap(s) has telemetry " \
+                   f"to draw.</span>"
+        text = f"{shown} of {len(analysis.selection)} lap(s) on the reference distance axis" if shown > 1 \
+            else f"{analysis.labels.get(analysis.reference_id or '', 'The lap')} on its own"
+        if analysis.comparison is not None and shown > 1:
             text += f" · aligned by {', '.join(sorted({s.delta.alignment for s in analysis.series.values()}))}"
-        return f"<span style='color:{MUTED}'>{text}. Move the mouse over the plots.</span>"
+        more = " Select more laps to compare them." if shown == 1 else ""
+        return f"<span style='color:{MUTED}'>{text}. Move the mouse over the plots.{more}</span>"
 
     def _fit_rows(self, analysis: SelectionAnalysis) -> None:
-        """A channel none of the laps has (F1 cars send no steering) gives its height to the others."""
+        """A plot none of whose channels any lap has (F1 cars send no steering) gives its height to the others."""
         layout = self.glw.ci.layout
         series = list(analysis.series.values())
-        for row, (key, _label, _unit, stretch) in enumerate(CHANNEL_PLOTS, start=1):
-            shown = not series or any(key in s.channels for s in series)
-            self.plots[key].setVisible(shown)
-            layout.setRowStretchFactor(row, int(stretch * 10) if shown else 0)
-            layout.setRowMaximumHeight(row, 100_000 if shown else 0)
+        for i, (plot, entry) in enumerate(zip(self.stack.plots, self.stack.config, strict=True)):
+            shown = not series or any(c == DELTA or c in s.channels for s in series for c in entry["channels"])
+            plot.setVisible(shown)
+            layout.setRowStretchFactor(i + 1, int(entry["height"] * 10) if shown else 0)
+            layout.setRowMaximumHeight(i + 1, 100_000 if shown else 0)
 
-    def _curve(self, key: str, x: np.ndarray, y: np.ndarray, pen) -> pg.PlotDataItem:
-        # Gear holds until the next change: draw it as steps, not slopes between gears.
-        item = pg.PlotDataItem(x, np.asarray(y, dtype=np.float64), pen=pen,
-                               stepMode="left" if key == "gear" else None)
-        self.plots[key].addItem(item)
-        item.setClipToView(True)  # after addItem: both look up the view box the item is in
-        item.setDownsampling(auto=True, method="peak")
-        item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        return item
+    # ---- what tests and the export read
+    @property
+    def plots(self) -> dict[str, pg.PlotItem]:
+        """channel → the (first) plot showing it."""
+        out: dict[str, pg.PlotItem] = {}
+        for plot, entry in zip(self.stack.plots, self.stack.config, strict=True):
+            for c in entry["channels"]:
+                out.setdefault(c, plot)
+        return out
 
-    def _band(self, x: np.ndarray, delta: np.ndarray, half: np.ndarray, colour: str) -> pg.FillBetweenItem:
-        """The delta's uncertainty as a band around its curve (the bounds are not plot items of their own)."""
-        fill = QColor(colour)
-        fill.setAlpha(BAND_ALPHA)
-        band = pg.FillBetweenItem(pg.PlotCurveItem(x, delta - half), pg.PlotCurveItem(x, delta + half),
-                                  brush=pg.mkBrush(fill))
-        band.setZValue(-5)
-        self.plots[DELTA].addItem(band)
-        return band
+    def readout_text(self) -> str:
+        """The readout line and the values table, as plain text."""
+        return self.readout.text() + "\n" + self.values.plain_text()
+
+    def curves_of(self, channel: str) -> list[pg.PlotDataItem]:
+        return list(self.stack.curves.get(channel, []))
+
+    @property
+    def cursor_lines(self) -> list[pg.InfiniteLine]:
+        return self.stack.cursor_lines
+
+    @property
+    def marks(self):
+        return self.stack.marks
+
+    @property
+    def bands(self):
+        return self.stack.bands
 
     # ---- cursor
     def _mouse_moved(self, event) -> None:
-        pos = event[0]
-        for plot in self.plots.values():
-            if plot.sceneBoundingRect().contains(pos):
-                self.ctx.state.set_cursor(plot.getViewBox().mapSceneToView(pos).x())
-                return
+        plot = self.stack.plot_at(event[0])
+        if plot is not None:
+            x = plot.getViewBox().mapSceneToView(event[0]).x()
+            self.ctx.state.set_cursor(float(self.stack.to_distance(x)))
 
     def _show_cursor(self, distance: float) -> None:
-        visible = self.analysis is not None and bool(self.analysis.series) and not math.isnan(distance)
-        for line in self.cursor_lines:
-            line.setVisible(visible)
-            if visible:
-                line.setPos(distance)
-        if visible and self.analysis is not None:
-            self.readout.setText(self._readout(self.analysis, distance))
+        analysis = self.analysis
+        visible = analysis is not None and bool(analysis.series) and not math.isnan(distance)
+        self.stack.show_cursor(distance if visible else None)
+        if visible and analysis is not None:
+            self.values.show_at(analysis, distance, lambda i: why_not_drawn(analysis, i, ""))
+            self.readout.setText(self._where(analysis, distance))
 
-    def _readout(self, analysis: SelectionAnalysis, distance: float) -> str:
-        parts = [f"<b>{distance:7.0f} m</b>"]
-        for lap_id in analysis.selection:
-            colour = self.ctx.state.colour(lap_id)
-            text = f"<span style='color:{colour}'>■ {analysis.labels[lap_id]}</span>&nbsp; "
-            series = analysis.series.get(lap_id)
-            if series is None:
-                parts.append(text + _why_not_drawn(analysis, lap_id, ""))
-                continue
-            speed = series.value("speed", distance)
-            if math.isnan(speed):
-                text += "—"
-            else:
-                gear, thr, brk = (series.value(k, distance) for k in ("gear", "throttle", "brake"))
-                text += f"{speed:5.0f} km/h · G{gear:.0f} · T{thr:3.0f}% · B{brk:3.0f}%"
-                delta = series.delta_at(distance) if lap_id != analysis.reference_id else None
-                if delta is not None:
-                    text += f" · Δ {delta[0]:+.3f} ±{delta[1]:.3f} s"
-            parts.append(text)
-        return "&nbsp;&nbsp;&nbsp;&nbsp;".join(parts)
+    def _where(self, analysis: SelectionAnalysis, distance: float) -> str:
+        ref = analysis.series.get(analysis.reference_id or "")
+        text = f"<b>{distance:.0f} m</b>"
+        if ref is not None and len(ref.distance) > 1 and ref.distance[0] <= distance <= ref.distance[-1]:
+            text += f" · {ref.value('time', distance):.2f} s into {analysis.labels[ref.lap_id]} (ref)"
+        ab = self.ctx.state.ab_range
+        if ab is not None:
+            text += f" · A/B {ab[0]:.0f}–{ab[1]:.0f} m"
+        return text
+
+    # ---- A/B range
+    def _dragged_range(self, a: float, b: float, finished: bool) -> None:
+        lo, hi = sorted((float(self.stack.to_distance(a)), float(self.stack.to_distance(b))))
+        if finished:
+            comparison = self.analysis.comparison if self.analysis is not None else None
+            if comparison is not None:
+                lo, hi = snap(comparison.segments, lo, hi)
+            self.ctx.state.set_ab_range((lo, hi) if hi - lo > 1.0 else None)
+            self.stack.show_range(self.ctx.state.ab_range)
+        else:
+            self.stack.show_range((lo, hi))
 
     # ---- shared x range
-    def _range_moved(self, _vb, x_range) -> None:
+    def _range_moved(self, _vb, _x_range) -> None:
         if not self._following_range:
-            self.ctx.state.set_range(*x_range)
+            r = self.stack.x_range()
+            if r is not None:
+                self.ctx.state.set_range(*r)
 
     def _follow_range(self, lo: float, hi: float) -> None:
         self._following_range = True
         try:
-            self.plots["speed"].setXRange(lo, hi, padding=0)
+            self.stack.set_x_range(lo, hi)
         finally:
             self._following_range = False
