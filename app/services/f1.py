@@ -164,8 +164,8 @@ class SessionInfo:
 def session_info(store: Store, race_id: str) -> SessionInfo:
     """Read a session's results and tables from the cache (disk: call it off the GUI thread)."""
     info = SessionInfo()
-    info.results = [{k: getattr(r, k) for k in ("position", "abbreviation", "driver", "team", "team_color",
-                                                 "best_lap_time", "points", "status")} for r in store.results(race_id)]
+    keys = ("position", "abbreviation", "driver", "team", "team_color", "best_lap_time", "points", "status", "grid")
+    info.results = [{k: getattr(r, k) for k in keys} for r in store.results(race_id)]
     weather = store.session_table(race_id, "weather")
     if weather is not None and weather.num_rows:
         rows = weather.to_pylist()

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -17,8 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.f1_session.compare import first_look
+from app.services.f1_session.laps import f1_laps
 from app.views.context import AppContext
-from app.views.theme import ERROR, MUTED, OK
+from app.views.state import lighter
+from app.views.theme import ERROR, MUTED, OK, readable
 from app.workers.f1 import start_load, start_schedule
 from app.workers.runner import Job
 
@@ -45,6 +49,12 @@ class F1BrowserDock(QDockWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Event / session", "Country", "Date (UTC)", ""])
         self.tree.setRootIsDecorated(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names give way; dates never elide
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.setMinimumWidth(420)
         self.status = QLabel()
         self.status.setWordWrap(True)
 
@@ -89,14 +99,13 @@ class F1BrowserDock(QDockWidget):
         self.tree.clear()
         for ev in events:
             item = QTreeWidgetItem([f"R{ev.round}  {ev.name}", ev.country, ev.date or ""])
+            item.setToolTip(0, f"Round {ev.round}: {ev.name} ({ev.location}, {ev.country})")
             for s in ev.sessions:
                 child = QTreeWidgetItem([s.name, "", (s.date or "")[:16].replace("T", " ")])
                 child.setData(0, SESSION_ROLE, (year, ev.round, ev.name, s.name))
                 item.addChild(child)
             self.tree.addTopLevelItem(item)
         self._mark_cached()
-        for col in range(4):
-            self.tree.resizeColumnToContents(col)
         self._say(f"{len(events)} events in {year}. Pick a session and load it.")
 
     def _cached_sessions(self, year: int) -> set[tuple[int, str]]:
@@ -134,7 +143,25 @@ class F1BrowserDock(QDockWidget):
         warn = f" — {result.warnings[0]}" if result.warnings else ""
         self._say(f"{result.race.name}: {len(result.laps)} laps{note}{warn}", OK if not warn else MUTED)
         self.ctx.state.set_race(result.race.id)
+        self._show_first_laps(result.laps)
         self._mark_cached()
+
+    def _show_first_laps(self, rows) -> None:
+        """The overlay is not left empty: the three quickest drivers' fastest laps, in readable team colours."""
+        laps = first_look(f1_laps(rows))
+        if not laps:
+            return
+        colours: dict[str, str] = {}
+        for lap in laps:
+            colour = readable(lap.team_color) if lap.team_color else None
+            for _ in range(3):  # team-mates: a lighter shade
+                if colour is None or colour not in colours.values():
+                    break
+                colour = lighter(colour)
+            if colour:
+                colours[lap.id] = colour
+        self.ctx.state.prefer_colours(colours)
+        self.ctx.state.set_selection([lap.id for lap in laps], reference=laps[0].id)
 
     def _mark_cached(self) -> None:
         cached = self._cached_sessions(self._shown_year) if self._shown_year else set()

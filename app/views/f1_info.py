@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QTableWidget, QTableWidgetIte
 
 from app.services.laps import format_lap_time
 from app.views.context import AppContext
-from app.views.theme import MUTED
+from app.views.theme import MUTED, readable
 from app.workers.f1 import start_info
 
 FLAG_COLOURS = {"YELLOW": "#ffd54f", "DOUBLE YELLOW": "#ffb300", "RED": "#ef5350", "GREEN": "#66bb6a",
@@ -40,7 +40,7 @@ class SessionInfoDock(QDockWidget):
         self.ctx = ctx
         self.weather = QLabel()
         self.weather.setWordWrap(True)
-        self.results = _table(["Pos", "Driver", "Team", "Best"])
+        self.results = _table(["Pos", "Driver", "Team", "Best", "Points", "Status"])
         self.messages = _table(["Time (UTC)", "Flag", "Message"])
         self.track_status = _table(["Session time", "Status"])
         self.tabs = QTabWidget()
@@ -53,6 +53,10 @@ class SessionInfoDock(QDockWidget):
         layout.addWidget(self.weather)
         layout.addWidget(self.tabs, 1)
         self.setWidget(body)
+        # Room for the weather line and at least six result rows, even when it shares its place with the jobs.
+        for table in (self.results, self.messages, self.track_status):
+            table.setMinimumHeight(6 * table.verticalHeader().defaultSectionSize() + 28)
+        self.setMinimumSize(340, 300)
         self.info = None
         self._race: str | None = None
         ctx.state.race_changed.connect(self.show_race)
@@ -82,8 +86,10 @@ class SessionInfoDock(QDockWidget):
                 table.setRowCount(0)
             return
         self.weather.setText(weather_text(info.weather))
-        _fill(self.results, [[r["position"], r["abbreviation"], r["team"], format_lap_time(r["best_lap_time"])]
-                             for r in info.results], [r["team_color"] for r in info.results])
+        _fill(self.results, [[r["position"], r["abbreviation"], r["team"], format_lap_time(r["best_lap_time"]),
+                              "" if r.get("points") is None else f"{r['points']:g}", r.get("status")]
+                             for r in info.results],
+              [readable(r["team_color"]) if r["team_color"] else None for r in info.results])
         _fill(self.messages, [[str(m.get("time") or "")[11:19], m.get("flag") or m.get("category"), m.get("message")]
                               for m in info.race_control],
               [FLAG_COLOURS.get(str(m.get("flag") or "").upper()) for m in info.race_control])

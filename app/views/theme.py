@@ -21,10 +21,19 @@ ERROR = "#ef5350"
 
 MIN_CONTRAST = 4.5  # WCAG AA for text; lines and text in team colours are lifted to it
 
-# Tyre compounds as on the F1 timing screens, lifted for the dark theme where needed (HARD is white).
+# Tyre compounds as Pirelli marks them (2019 on), lifted for the dark theme where needed (HARD is white).
 COMPOUND_COLOURS = {"SOFT": "#ff4d4d", "MEDIUM": "#ffd54f", "HARD": "#f0f0f0", "INTERMEDIATE": "#43d162",
-                    "WET": "#4f8dff", "HYPERSOFT": "#ffb3c6", "ULTRASOFT": "#c86bff", "SUPERSOFT": "#ff6f6f",
-                    "TEST_UNKNOWN": MUTED, "UNKNOWN": MUTED}
+                    "WET": "#4f8dff", "TEST_UNKNOWN": MUTED, "UNKNOWN": MUTED}
+# Up to 2018 the names and colours differed: SOFT was yellow, MEDIUM white, HARD ice blue.
+COMPOUND_COLOURS_2018 = {**COMPOUND_COLOURS, "HYPERSOFT": "#ffb3c6", "ULTRASOFT": "#c86bff",
+                         "SUPERSOFT": "#ff4d4d", "SOFT": "#ffd54f", "MEDIUM": "#f0f0f0", "HARD": "#6fc8ff",
+                         "SUPERHARD": "#ff9a4d"}
+OLD_COMPOUNDS = {"HYPERSOFT", "ULTRASOFT", "SUPERSOFT", "SUPERHARD"}
+
+
+def compound_palette(compounds: set[str]) -> dict[str, str]:
+    """The compound colours of a session: the 2018 scheme when its compounds carry the old names."""
+    return COMPOUND_COLOURS_2018 if {c.upper() for c in compounds if c} & OLD_COMPOUNDS else COMPOUND_COLOURS
 
 STATUS_COLOURS = {"Ready": OK, "Processing": WARN, "Failed": ERROR}
 SYNC_COLOURS = {"local-only": MUTED, "uploading": WARN, "synced": "#4fc3f7", "failed": ERROR}

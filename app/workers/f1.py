@@ -21,3 +21,18 @@ def start_load(runner: JobRunner, settings: Settings, store: Store, year: int, e
 def start_info(runner: JobRunner, store: Store, race_id: str) -> Job:
     """Job result: app.services.f1.SessionInfo (results, weather, race control, track status)."""
     return runner.submit("F1 session info", lambda progress: session_info(store, race_id), quiet=True)
+
+
+def start_session_view(runner: JobRunner, store: Store, race_id: str) -> Job:
+    """Job result: app.services.f1_session.view.SessionView or None (not a Ready F1 session). Cache only."""
+    from app.services.f1_session.view import session_view
+
+    return runner.submit("F1 session analysis", lambda progress: session_view(store, race_id), quiet=True)
+
+
+def start_dominance(runner: JobRunner, store: Store, laps: list, track: str | None) -> Job:
+    """Job result: app.services.f1_session.compare.Dominance or None (fewer than two laps with telemetry)."""
+    from app.services.f1_session.compare import dominance
+
+    return runner.submit("F1 mini-sector dominance", lambda progress: dominance(store, laps, track=track),
+                         quiet=True)

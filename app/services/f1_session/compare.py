@@ -141,3 +141,10 @@ def compare_drivers(store: Store, laps: Sequence[F1Lap], a: str, b: str, track: 
 
         out["compare"] = compare_laps(store, la.id, lb.id)  # exactly `pitwall compare LAP REFERENCE`
     return out
+
+
+def first_look(laps: Sequence[F1Lap], count: int = 3) -> list[F1Lap]:
+    """What to show when a session has just loaded: the fastest lap (with telemetry) of each of the `count`
+    quickest drivers, fastest first. Empty when the session has no telemetry."""
+    best = [b for mine in by_driver(laps).values() if (b := fastest(mine, with_telemetry=True)) and b.has_telemetry]
+    return sorted(best, key=lambda lap: lap.lap_time or 0.0)[:count]
