@@ -31,6 +31,8 @@ def register(sub) -> None:
     p.add_argument("kind", choices=("circuits", "drivers", "devices"))
     p.add_argument("which", nargs="?", choices=DEVICE_REPORTS, help="for devices: which report")
     p.add_argument("--source", help="for devices: a Parquet file or folder, or an s3://bucket/prefix URL")
+    p.add_argument("--ref", help="drivers: one driver's career by season (a driverRef, e.g. hamilton); "
+                                 "circuits: every race at one circuit (a circuitRef, e.g. monza)")
     _output_flags(p)
     p.set_defaults(run=cmd_report)
 
@@ -72,6 +74,8 @@ def cmd_report(args) -> int:
         if not args.source:
             raise PitwallError("Device reports need --source: a Parquet folder or an s3://bucket/prefix URL.")
         name = f"devices {args.which}"
+    elif args.ref:
+        return _report_page(args)
     else:
         if args.which:
             raise PitwallError(f"The {args.kind} report takes no sub-report.")
@@ -84,11 +88,33 @@ def cmd_report(args) -> int:
     finally:
         archive.close()
         store.close()
+    _print(result, args, PLAIN_COLUMNS.get(name))
+    return 0
+
+
+# Plain-text output of the history reports: the columns that fit a terminal (--json and --csv have them all).
+PLAIN_COLUMNS = {
+    "drivers": ["driver", "driver_ref", "races", "wins", "podiums", "poles", "points", "first_season",
+                "last_season", "sprints"],
+    "circuits": ["circuit", "circuit_ref", "country", "races", "fastest_lap", "fastest_lap_driver",
+                 "fastest_lap_year", "first_year", "last_year", "own_fastest_lap"],
+}
+
+
+def _report_page(args) -> int:
+    from app.services.analytics.reports import page_report
+
+    store, archive = _open(args, None)
+    try:
+        result = page_report(archive, args.kind, args.ref)
+    finally:
+        archive.close()
+        store.close()
     _print(result, args)
     return 0
 
 
-def _print(result: QueryResult, args) -> None:
+def _print(result: QueryResult, args, columns: list[str] | None = None) -> None:
     if result.truncated:
         print(f"pitwall: only the first {result.row_count} rows are shown", file=sys.stderr)
     if args.json:
@@ -98,11 +124,20 @@ def _print(result: QueryResult, args) -> None:
 
         pacsv.write_csv(result.table, sys.stdout.buffer)
     else:
-        rows = [[_plain(v) for v in row] for row in result.rows(0, SHOWN_ROWS)]
-        print(table(rows, result.columns))
+        shown = result.table.select(columns) if columns else result.table
+        cell = _text if columns else _plain
+        rows = [[cell(v) for v in r.values()] for r in shown.slice(0, SHOWN_ROWS).to_pylist()]
+        print(table(rows, shown.column_names))
         more = result.row_count - len(rows)
         print(f"({result.row_count} rows{f', {more} not shown: use --csv or --json' if more > 0 else ''})",
               file=sys.stderr)
+
+
+def _text(value):
+    """Plain-text cells: times in seconds to three decimals."""
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else f"{value:.3f}".rstrip("0").rstrip(".")
+    return value
 
 
 def _plain(value):

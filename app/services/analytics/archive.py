@@ -16,9 +16,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from app.archive.duck import copy_catalog, create_samples_view, register_archive
 from app.errors import PitwallError
 from app.services.analytics.devices import DeviceSource, register_devices
+from app.services.history.views import readable_folder, register_history
 from app.store import Store
+from app.store.engine import is_sqlite
 from app.store.paths import DataPaths
 
 DEVICES_VIEW = "device_telemetry"
@@ -57,9 +60,16 @@ def open_archive(store: Store, devices: DeviceSource | None = None, unrestricted
     try:
         conn.execute("SET TimeZone = 'UTC'")
         conn.execute(f"SET temp_directory = {_quote(str(paths.duckdb_temp))}")
-        tables = _copy_catalog(conn, paths.catalog)
-        _create_samples_view(conn, paths.laps_dir)
-        folders = readable_folders(paths)
+        local_catalog = is_sqlite(store.catalog_url)
+        tables = _copy_catalog(conn, paths.catalog) if local_catalog else copy_catalog(conn, store.engine)
+        remote = store.archive_files.remote if store.archive_files is not None else None
+        if remote is None:
+            _create_samples_view(conn, paths.laps_dir)
+        else:  # the team archive: the bucket's Parquet read in place (app/archive/duck.py)
+            register_archive(conn, remote)
+            create_samples_view(conn, remote)
+        history = register_history(conn, paths.home)  # the Ergast tables (empty views until an import)
+        folders = readable_folders(paths) + ([remote.url()] if remote is not None else [])
         files = register_devices(conn, DEVICES_VIEW, devices) if devices is not None else []
         allowed = folders + files
         if not unrestricted:
@@ -67,12 +77,13 @@ def open_archive(store: Store, devices: DeviceSource | None = None, unrestricted
     except BaseException:
         conn.close()
         raise
-    return Archive(conn, tables + ["samples"], restricted=not unrestricted, devices=devices, allowed=allowed)
+    return Archive(conn, tables + ["samples", *history], restricted=not unrestricted, devices=devices, allowed=allowed)
 
 
 def readable_folders(paths: DataPaths) -> list[str]:
     """What the restricted console may read under the data directory (trailing "/": DuckDB matches prefixes)."""
-    return [str(d) + "/" for d in (paths.laps_dir, paths.sessions_dir, paths.queries_dir)]
+    return [str(d) + "/" for d in (paths.laps_dir, paths.sessions_dir, paths.queries_dir)] + [
+        readable_folder(paths.home)]  # history/: the imported Ergast tables (Parquet) and their manifest
 
 
 def _quote(text: str) -> str:

@@ -111,7 +111,7 @@ def refusal(exc: duckdb.PermissionException) -> str:
     where = _REFUSED_PATH.search(str(exc))
     what = f'not "{where.group(1)}"' if where else _first_line(exc).removeprefix("Permission Error: ")
     return (f"Refused: the read-only SQL console reads only lap files (laps/), session tables (sessions/), saved "
-            f"queries (queries/) and the device source, {what}. Opt out with --unrestricted "
+            f"queries (queries/), the F1 history (history/) and the device source, {what}. Opt out with --unrestricted "
             "(PITWALL_SQL_UNRESTRICTED=1).")
 
 

@@ -1,0 +1,192 @@
+"""Drivers and circuits over the Ergast history and the user's own sessions together.
+
+Rows keep the keys of the archive-only reports (drivers: driver, races_entered, podiums, wins, points; circuits:
+circuit, races, fastest_lap, fastest_driver, fastest_date, fastest_race) and add the history's. A session of the
+user's that is also in the history (an F1 race of a season and round the dump has) is counted once, from the
+history; its laps still show beside the historical ones (`own_*` fields). Without an import, the rows are the
+archive-only reports' rows with the history fields empty.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+import duckdb
+
+from app.services.history import summary_sql as sql
+from app.services.history.venues import Circuit, VenueMatcher, normalise
+
+
+def _records(conn: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
+    cur = conn.execute(query, params) if params else conn.execute(query)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def venue_matcher(conn: duckdb.DuckDBPyConnection) -> VenueMatcher:
+    circuits = [Circuit(r["circuitId"], r["circuitRef"], r["name"] or "", r["location"] or "", r["country"] or "")
+                for r in _records(conn, sql.CIRCUIT_LIST)]
+    races = {(r["year"], r["round"]): r["circuitId"] for r in _records(conn, sql.RACE_CIRCUITS)}
+    return VenueMatcher(circuits, races)
+
+
+def _history_rounds(conn: duckdb.DuckDBPyConnection) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    races = {(r["year"], r["round"]) for r in _records(conn, sql.RACE_CIRCUITS)}
+    sprints = {(r["year"], r["round"]) for r in _records(conn, sql.SPRINT_ROUNDS)}
+    return races, sprints
+
+
+def _in_history(row: dict, rounds: set[tuple[int, int]]) -> bool:
+    key = (_int(row.get("year")), _int(row.get("round")))
+    return None not in key and key in rounds
+
+
+# ---- drivers
+
+DRIVER_KEYS = ("driver", "driver_ref", "races", "races_entered", "wins", "podiums", "poles", "points",
+               "first_season", "last_season", "sprints", "sprint_wins", "sprint_podiums", "sprint_points",
+               "history_races", "own_races", "code", "nationality")
+
+
+def drivers(conn: duckdb.DuckDBPyConnection) -> list[dict]:
+    rounds, sprint_rounds = _history_rounds(conn)
+    rows: dict[str, dict] = {}
+    for h in _records(conn, sql.DRIVERS):
+        row = {k: None for k in DRIVER_KEYS}
+        row.update(h, history_races=h["races"], own_races=0, races_entered=h["races"])
+        rows[normalise(h["driver"])] = row
+    own: dict[str, dict] = {}
+    for e in _records(conn, sql.OWN_ENTRIES):
+        session = e["session"]
+        if session == "Race" and not _in_history(e, rounds):
+            group = "race"
+        elif session == "Sprint" and not _in_history(e, sprint_rounds):
+            group = "sprint"
+        else:
+            continue  # a qualifying or practice session, or a race the history already counts
+        mine = own.setdefault(e["driver"], {"name": e["driver"], "race": {}, "sprint": {}, "years": set()})
+        best = mine[group].setdefault(e["id"], {"position": None, "grid": None, "points": None})
+        if e["position"] is not None:
+            best["position"] = min(best["position"] or e["position"], e["position"])
+        if e["grid"] is not None:
+            best["grid"] = e["grid"]
+        if e["points"] is not None:
+            best["points"] = (best["points"] or 0.0) + e["points"]
+        if _int(e["year"]) is not None:
+            mine["years"].add(_int(e["year"]))
+    for name, mine in own.items():
+        key = normalise(name)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {k: None for k in DRIVER_KEYS}
+            row.update(driver=name, races=0, wins=0, podiums=0, sprints=0, sprint_wins=0, sprint_podiums=0,
+                       history_races=0)
+        _add_own(row, mine)
+    out = list(rows.values())
+    out.sort(key=lambda r: (-(r["podiums"] or 0), -(r["races_entered"] or 0), r["driver"]))
+    return out
+
+
+def _add_own(row: dict, mine: dict) -> None:
+    races, sprints = mine["race"].values(), mine["sprint"].values()
+    row["own_races"] = len(races)
+    row["races"] = (row["races"] or 0) + len(races)
+    row["races_entered"] = row["races"]
+    row["wins"] = (row["wins"] or 0) + sum(r["position"] == 1 for r in races)
+    row["podiums"] = (row["podiums"] or 0) + sum(r["position"] is not None and r["position"] <= 3 for r in races)
+    grid_poles = sum(r["grid"] == 1 for r in races)
+    if grid_poles or row["poles"] is not None:
+        row["poles"] = (row["poles"] or 0) + grid_poles
+    points = [r["points"] for r in races if r["points"] is not None]
+    if points:
+        row["points"] = (row["points"] or 0.0) + sum(points)
+    row["sprints"] = (row["sprints"] or 0) + len(sprints)
+    row["sprint_wins"] = (row["sprint_wins"] or 0) + sum(r["position"] == 1 for r in sprints)
+    row["sprint_podiums"] = (row["sprint_podiums"] or 0) + sum(
+        r["position"] is not None and r["position"] <= 3 for r in sprints)
+    sprint_points = [r["points"] for r in sprints if r["points"] is not None]
+    if sprint_points:
+        row["sprint_points"] = (row["sprint_points"] or 0.0) + sum(sprint_points)
+    years = mine["years"]
+    if years:
+        row["first_season"] = min([y for y in (row["first_season"], *years) if y is not None])
+        row["last_season"] = max([y for y in (row["last_season"], *years) if y is not None])
+
+
+# ---- circuits
+
+CIRCUIT_KEYS = ("circuit", "circuit_ref", "country", "location", "races", "fastest_lap", "fastest_lap_driver",
+                "fastest_lap_year", "fastest_driver", "fastest_date", "fastest_race", "first_year", "last_year",
+                "history_races", "own_races", "own_tracks", "own_fastest_lap", "own_fastest_driver",
+                "own_fastest_date", "own_fastest_race", "own_delta")
+
+
+def circuits(conn: duckdb.DuckDBPyConnection) -> list[dict]:
+    matcher = venue_matcher(conn)
+    rounds = set(matcher.races)
+    rows: dict[str, dict] = {}
+    for h in _records(conn, sql.CIRCUITS):
+        row = {k: None for k in CIRCUIT_KEYS}
+        row.update(h, fastest_driver=h["fastest_lap_driver"], history_races=h["races"], own_races=0)
+        rows[f"ref:{h['circuit_ref']}"] = row
+    places: dict[str, list[dict]] = defaultdict(list)
+    for s in _records(conn, sql.OWN_SESSIONS):
+        meta = {k: s[k] for k in ("year", "round", "location", "event")}
+        circuit = matcher.match(s["track"], meta) if matcher.circuits else None
+        places[f"ref:{circuit.ref}" if circuit else f"track:{s['track']}"].append(s)
+    for key, sessions in places.items():
+        row = rows.get(key)
+        if row is None:  # a venue the history does not know (or nothing imported): the archive-only row
+            row = rows[key] = {k: None for k in CIRCUIT_KEYS}
+            row.update(circuit=sessions[0]["track"], races=0, history_races=0)
+        _add_sessions(row, sessions, rounds)
+    return sorted(rows.values(), key=lambda r: r["circuit"])
+
+
+def _add_sessions(row: dict, sessions: list[dict], rounds: set[tuple[int, int]]) -> None:
+    races = {s["id"] for s in sessions
+             if s["session"] == "Race" and not (s["source"] == "f1" and _in_history(s, rounds))}
+    row["own_races"] = len(races)
+    row["races"] = (row["races"] or 0) + len(races)
+    row["own_tracks"] = ", ".join(sorted({s["track"] for s in sessions}))
+    timed = [s for s in sessions if s["lap_time"] is not None]
+    if not timed:
+        return
+    best = min(timed, key=lambda s: (s["lap_time"], s["race_date"] or date.min, s["driver"] or ""))
+    row.update(own_fastest_lap=best["lap_time"], own_fastest_driver=best["driver"],
+               own_fastest_date=best["race_date"], own_fastest_race=best["name"])
+    if row["circuit_ref"] is None:  # no history here: the fastest lap is the user's, as before any import
+        row.update(fastest_lap=best["lap_time"], fastest_driver=best["driver"], fastest_date=best["race_date"],
+                   fastest_race=best["name"])
+    elif row["fastest_lap"] is not None:
+        row["own_delta"] = round(best["lap_time"] - row["fastest_lap"], 3)
+
+
+# ---- pages
+
+def driver_seasons(conn: duckdb.DuckDBPyConnection, driver_ref: str) -> list[dict]:
+    """A driver's career by season: races, wins, podiums, poles, points, best finish, sprints."""
+    return _records(conn, sql.DRIVER_SEASONS, {"ref": driver_ref})
+
+
+def circuit_races(conn: duckdb.DuckDBPyConnection, circuit_ref: str) -> list[dict]:
+    """Every race at a circuit: year, race, date, winner, team, fastest lap and who set it."""
+    return _records(conn, sql.CIRCUIT_RACES, {"ref": circuit_ref})
+
+
+def known_ref(conn: duckdb.DuckDBPyConnection, kind: str, ref: str) -> bool:
+    query = ("SELECT count(*) FROM ergast.drivers WHERE driverRef = $ref" if kind == "drivers"
+             else "SELECT count(*) FROM ergast.circuits WHERE circuitRef = $ref")
+    row = conn.execute(query, {"ref": ref}).fetchone()
+    return bool(row and row[0])
+
+
+def has_history(conn: duckdb.DuckDBPyConnection) -> bool:
+    row = conn.execute("SELECT count(*) FROM ergast.races").fetchone()
+    return bool(row and row[0])

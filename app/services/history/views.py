@@ -1,0 +1,51 @@
+"""The history in a DuckDB connection: schema `ergast` with one view per table over the current import's Parquet.
+
+Tables the dump did not have (or every table, before any import) are empty views with the right columns, so
+saved queries and reports parse and answer with no rows instead of failing. `drivers`, `circuits`, … also
+resolve without the schema (search_path); `races` and `results` alone stay Pitwall's own sessions.
+"""
+
+from pathlib import Path
+
+import duckdb
+
+from app.services.history.schema import SCHEMA, TABLES
+from app.services.history.store import HistoryPaths, table_files
+
+_SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "str": "VARCHAR", "date": "DATE", "clock": "TIME",
+              "seconds": "DOUBLE"}
+
+
+def register_history(conn: duckdb.DuckDBPyConnection, home: Path) -> list[str]:
+    """Create the `ergast.*` views; returns their qualified names."""
+    files = table_files(home)
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    names = []
+    for spec in TABLES:
+        file = files.get(spec.name)
+        if file is not None:
+            body = f"SELECT * FROM read_parquet({_quote(str(file))})"
+        else:
+            cols = ", ".join(f"NULL::{_SQL_TYPES[kind]} AS {_ident(c)}" for c, kind in spec.columns)
+            body = f"SELECT {cols} WHERE false"
+        conn.execute(f"CREATE OR REPLACE VIEW {SCHEMA}.{spec.name} AS {body}")
+        names.append(f"{SCHEMA}.{spec.name}")
+    conn.execute(f"SET search_path = 'main,{SCHEMA}'")
+    return names
+
+
+def has_history(home: Path) -> bool:
+    return bool(table_files(home))
+
+
+def readable_folder(home: Path) -> str:
+    """The folder the restricted console may read for these views (trailing "/": DuckDB matches prefixes)."""
+    return str(HistoryPaths(Path(home)).root) + "/"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
