@@ -9,6 +9,7 @@ archive-only reports' rows with the history fields empty.
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -20,6 +21,10 @@ def _records(conn: duckdb.DuckDBPyConnection, query: str, params: dict | None = 
     cur = conn.execute(query, params) if params else conn.execute(query)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _blank(keys: tuple[str, ...]) -> dict[str, Any]:
+    return dict.fromkeys(keys)
 
 
 def _int(value) -> int | None:
@@ -58,7 +63,7 @@ def drivers(conn: duckdb.DuckDBPyConnection) -> list[dict]:
     rounds, sprint_rounds = _history_rounds(conn)
     rows: dict[str, dict] = {}
     for h in _records(conn, sql.DRIVERS):
-        row = {k: None for k in DRIVER_KEYS}
+        row = _blank(DRIVER_KEYS)
         row.update(h, history_races=h["races"], own_races=0, races_entered=h["races"])
         rows[normalise(h["driver"])] = row
     own: dict[str, dict] = {}
@@ -84,7 +89,7 @@ def drivers(conn: duckdb.DuckDBPyConnection) -> list[dict]:
         key = normalise(name)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = {k: None for k in DRIVER_KEYS}
+            row = rows[key] = _blank(DRIVER_KEYS)
             row.update(driver=name, races=0, wins=0, podiums=0, sprints=0, sprint_wins=0, sprint_podiums=0,
                        history_races=0)
         _add_own(row, mine)
@@ -132,7 +137,7 @@ def circuits(conn: duckdb.DuckDBPyConnection) -> list[dict]:
     rounds = set(matcher.races)
     rows: dict[str, dict] = {}
     for h in _records(conn, sql.CIRCUITS):
-        row = {k: None for k in CIRCUIT_KEYS}
+        row = _blank(CIRCUIT_KEYS)
         row.update(h, fastest_driver=h["fastest_lap_driver"], history_races=h["races"], own_races=0)
         rows[f"ref:{h['circuit_ref']}"] = row
     places: dict[str, list[dict]] = defaultdict(list)
@@ -143,7 +148,7 @@ def circuits(conn: duckdb.DuckDBPyConnection) -> list[dict]:
     for key, sessions in places.items():
         row = rows.get(key)
         if row is None:  # a venue the history does not know (or nothing imported): the archive-only row
-            row = rows[key] = {k: None for k in CIRCUIT_KEYS}
+            row = rows[key] = _blank(CIRCUIT_KEYS)
             row.update(circuit=sessions[0]["track"], races=0, history_races=0)
         _add_sessions(row, sessions, rounds)
     return sorted(rows.values(), key=lambda r: r["circuit"])
