@@ -87,12 +87,11 @@ def drivers(conn: duckdb.DuckDBPyConnection) -> list[dict]:
             mine["years"].add(_int(e["year"]))
     for name, mine in own.items():
         key = normalise(name)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = _blank(DRIVER_KEYS)
-            row.update(driver=name, races=0, wins=0, podiums=0, sprints=0, sprint_wins=0, sprint_podiums=0,
-                       history_races=0)
-        _add_own(row, mine)
+        if key not in rows:
+            rows[key] = _blank(DRIVER_KEYS)
+            rows[key].update(driver=name, races=0, wins=0, podiums=0, sprints=0, sprint_wins=0, sprint_podiums=0,
+                             history_races=0)
+        _add_own(rows[key], mine)
     out = list(rows.values())
     out.sort(key=lambda r: (-(r["podiums"] or 0), -(r["races_entered"] or 0), r["driver"]))
     return out
@@ -146,11 +145,10 @@ def circuits(conn: duckdb.DuckDBPyConnection) -> list[dict]:
         circuit = matcher.match(s["track"], meta) if matcher.circuits else None
         places[f"ref:{circuit.ref}" if circuit else f"track:{s['track']}"].append(s)
     for key, sessions in places.items():
-        row = rows.get(key)
-        if row is None:  # a venue the history does not know (or nothing imported): the archive-only row
-            row = rows[key] = _blank(CIRCUIT_KEYS)
-            row.update(circuit=sessions[0]["track"], races=0, history_races=0)
-        _add_sessions(row, sessions, rounds)
+        if key not in rows:  # a venue the history does not know (or nothing imported): the archive-only row
+            rows[key] = _blank(CIRCUIT_KEYS)
+            rows[key].update(circuit=sessions[0]["track"], races=0, history_races=0)
+        _add_sessions(rows[key], sessions, rounds)
     return sorted(rows.values(), key=lambda r: r["circuit"])
 
 
