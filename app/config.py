@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     s3_max_attempts: int = Field(default=5, ge=1, le=20, description="Tries per request on transient errors")
     s3_multipart_threshold: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
 
+    # Team archive (docs/team-archive.md). The URL may hold the database password: a SecretStr, never shown.
+    catalog_url: SecretStr | None = Field(default=None, description="SQLAlchemy URL of a shared catalog; "
+                                          "empty = the SQLite file in the data directory")
+    archive: str = Field(default="local", pattern="^(local|s3)$",
+                         description="Where lap files live: local (data directory) or s3 (the S3 settings' bucket)")
+    archive_cache_mb: int = Field(default=2048, ge=16, description="Local cache of the S3 archive, in MB (LRU)")
+
 
 def load_settings(**overrides: object) -> Settings:
     settings = Settings(**overrides)  # type: ignore[arg-type]

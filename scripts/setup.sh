@@ -12,6 +12,7 @@ DEB_PACKAGES=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-tools gir1.2-gstreamer-1.0
   gir1.2-gst-plugins-base-1.0
+  postgresql  # the real PostgreSQL server the team archive tests start (tests/servers/postgres.py)
 )
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

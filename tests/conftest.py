@@ -83,3 +83,13 @@ def memory_keyring():
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(before)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server (Debian's binaries, a throwaway cluster), shared by the session's tests."""
+    from tests.servers.postgres import Postgres
+
+    server = Postgres().start()
+    yield server
+    server.remove()

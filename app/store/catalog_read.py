@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.home import env_setting
 from app.store.migrations import LATEST
 from app.store.paths import DataPaths
 
@@ -100,8 +101,15 @@ class CatalogReader:
 
 
 def open_catalog(home: Path) -> CatalogReader | Store:
-    """The quick reader when the catalog is there at the latest schema; otherwise the full Store."""
+    """The quick reader when the catalog is there at the latest schema; otherwise the full Store (always for a
+    shared catalog, PITWALL_CATALOG_URL, which also runs its recovery: sqlite3 cannot read a server)."""
     path = DataPaths(Path(home)).catalog
+    if env_setting("catalog_url"):
+        from app.store.store import Store
+
+        store = Store(home)
+        store.recover()
+        return store
     if path.is_file():
         conn = None
         try:

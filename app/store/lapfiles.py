@@ -12,16 +12,28 @@ from app.fileio import write_atomic
 STATS_COLUMNS = ("time", "session_time", "distance")
 
 
-def write_lap(path: Path, channels: Channels) -> None:
+LAP_ID = "lap_id"  # the one non-channel column, in the team archive's dataset files only
+
+
+def write_lap(path: Path, channels: Channels, lap_id: str | None = None) -> None:
+    """`lap_id` given: a file of the team archive's dataset, with one schema across sources (every channel
+    DOUBLE, plus the lap_id column, so engines reading the bucket join samples to the catalog's laps)."""
     for name, col in channels.items():
         if col.dtype.kind not in "biuf":
             raise TypeError(f"channel {name!r} is not numeric ({col.dtype})")
-    table = pa.table({name: _arrow(col) for name, col in channels.items()})
+    if lap_id is None:
+        columns = {name: _arrow(col) for name, col in channels.items()}
+    else:
+        length = len(next(iter(channels.values()))) if channels else 0
+        columns = {LAP_ID: pa.DictionaryArray.from_arrays(pa.array([0] * length, pa.int32()), pa.array([lap_id]))}
+        columns |= {name: _arrow(np.asarray(col, dtype=np.float64)) for name, col in channels.items()}
+    table = pa.table(columns)
     # Dictionary encoding buys nothing on continuous signals and costs a third of the write time; min/max
     # statistics cost a sixth, so they are kept only for the axes a query filters on.
     stats = [name for name in STATS_COLUMNS if name in channels]
+    dictionary = [LAP_ID] if lap_id is not None else False
     write_atomic(path, lambda tmp: pq.write_table(
-        table, tmp, compression="zstd", compression_level=1, use_dictionary=False, write_statistics=stats
+        table, tmp, compression="zstd", compression_level=1, use_dictionary=dictionary, write_statistics=stats
     ))
 
 
@@ -36,9 +48,9 @@ def _arrow(col: np.ndarray) -> pa.Array:
 
 def read_lap(path: Path, columns: list[str] | None = None) -> Channels:
     table = pq.read_table(path, columns=columns)
-    return {name: table.column(name).to_numpy() for name in table.column_names}
+    return {name: table.column(name).to_numpy() for name in table.column_names if name != LAP_ID}
 
 
 def lap_columns(path: Path) -> list[str]:
-    return pq.read_schema(path).names
+    return [name for name in pq.read_schema(path).names if name != LAP_ID]
 

@@ -20,8 +20,10 @@ WRITE_THREADS = 2  # two cores are common; more threads only queue on the GIL-bo
 
 
 class LapSink:
-    def __init__(self, paths: DataPaths, race_id: str, threads: int = WRITE_THREADS, max_pending: int = 4) -> None:
+    def __init__(self, paths: DataPaths, race_id: str, threads: int = WRITE_THREADS, max_pending: int = 4,
+                 dataset: bool = False) -> None:
         self.paths, self.race_id = paths, race_id
+        self.dataset = dataset  # files for the team archive's dataset (lap_id column, one schema)
         self.rows: list[Lap] = []
         self.files: list[Path] = []
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lap-write")
@@ -42,7 +44,8 @@ class LapSink:
         self.rows.append(row)
         if path is not None:
             self.files.append(path)
-            self._pending.append(self._pool.submit(write_lap, path, lap.channels))
+            extra = (lap_id,) if self.dataset else ()  # the team archive's files carry their lap id
+            self._pending.append(self._pool.submit(write_lap, path, lap.channels, *extra))
             while len(self._pending) > self._max_pending:
                 self._pending.popleft().result()
         return row

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.domain.enums import RaceStatus
+from app.home import env_setting
 from app.store.locks import try_lock
 from app.store.paths import DataPaths
 
@@ -29,7 +30,7 @@ def recover(home: Path, writing: Collection[str] = ()) -> int:
     `writing`: races the calling process is writing itself (their locks are held by it).
     """
     paths = DataPaths(Path(home))
-    if not paths.catalog.is_file():
+    if not paths.catalog.is_file() or env_setting("catalog_url"):  # a shared catalog: Store.recover does it
         return 0
     try:
         return _recover(paths, writing)

@@ -1,4 +1,9 @@
-"""Store: the catalog (SQLite through SQLAlchemy) and the lap files, kept consistent with each other."""
+"""Store: the catalog (SQLite through SQLAlchemy, or a shared server) and the lap files, kept consistent.
+
+The embedded default: catalog.sqlite and the lap files in the data directory. A team archive: the catalog in
+the database `PITWALL_CATALOG_URL` names (PostgreSQL), and with `PITWALL_ARCHIVE=s3` the files in the S3
+bucket, read through a local LRU cache (app/store/remote.py, app/archive/). Callers see the same methods.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.domain.models import Channels, RaceStatus, SessionData
 from app.errors import PitwallError, Progress, check, no_progress
 from app.fileio import write_atomic
+from app.store.engine import catalog_url, is_sqlite, make_engine, mask_url
 from app.store.lapsink import LapSink
-from app.store.locks import RaceLock, lock
+from app.store.locks import RaceLock, lock, try_lock
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
 from app.store.recovery import recover
@@ -27,21 +33,40 @@ from app.store.schema import Lap, Race, Result, utcnow
 if TYPE_CHECKING:  # pyarrow loads only where a table is read or written: `pitwall races` stays quick
     import pyarrow as pa
 
+    from app.archive.s3 import RemoteArchive
+    from app.store.dblocks import ServerLock
+    from app.store.remote import ArchiveFiles
+
 BUSY = "This race is being processed by another Pitwall job or process; try again once it has finished."
 
 
 class Store:
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, catalog: str | None = None, archive: RemoteArchive | str | None = None) -> None:
+        """`catalog`: an SQLAlchemy URL (default $PITWALL_CATALOG_URL, else the SQLite file in `home`).
+        `archive`: a RemoteArchive, or "local"/"s3" (default $PITWALL_ARCHIVE, else local)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         self.paths = DataPaths(Path(home))
         self.paths.ensure()
-        self.engine = create_engine(
-            f"sqlite:///{self.paths.catalog}", connect_args={"check_same_thread": False, "timeout": 30}
-        )
-        event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self.engine.begin() as conn:
-            migrate(conn)
+        self.catalog_url = catalog_url(self.paths, catalog)
+        self.engine = make_engine(self.catalog_url)
+        # Races locked across machines through the server (dblocks.py); an SQLite catalog uses lock files.
+        self.shared = self.engine.dialect.name == "postgresql"
+        try:
+            with self.engine.begin() as conn:
+                migrate(conn)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise PitwallError(f"Cannot open the catalog at {mask_url(self.catalog_url)}: "
+                               f"{_reason(exc)}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._locks: dict[str, RaceLock] = {}  # races this store is writing (see app/store/locks.py)
+        self._locks: dict = {}  # races this store is writing: RaceLock (locks.py) or ServerLock (dblocks.py)
+        self.archive_files: ArchiveFiles | None = _archive_files(self.paths, archive)
+
+    @property
+    def location(self) -> str:
+        """Where the catalog is, for messages (no password)."""
+        return str(self.paths.catalog) if is_sqlite(self.catalog_url) else mask_url(self.catalog_url)
 
     def close(self) -> None:
         for held in self._locks.values():
@@ -89,14 +114,23 @@ class Store:
         """A per-session table (F1 weather, race control, track status), None when the session has none."""
         import pyarrow.parquet as pq
 
+        if self.archive_files is not None:
+            found = self.archive_files.session_table(race_id, name)
+            return pq.read_table(found) if found is not None else None
         path = self.paths.session_table(race_id, name)
         return pq.read_table(path) if path.is_file() else None
 
     def lap_channels(self, lap: Lap, columns: list[str] | None = None) -> Channels:
+        from app.archive.layout import is_key
         from app.store.lapfiles import read_lap
 
         if not lap.path:
             return {}
+        if is_key(lap.path):  # in the team archive: through the local cache
+            if self.archive_files is None:
+                raise PitwallError("This lap is in the team archive (S3): set PITWALL_ARCHIVE=s3 and the S3 "
+                                   "settings to open it.")
+            return read_lap(self.archive_files.read_path(lap.path), columns)
         return read_lap(self.paths.absolute(lap.path), columns)
 
     # ---- writing
@@ -133,10 +167,28 @@ class Store:
         raise PitwallError(BUSY)
 
     def _hold(self, race_id: str) -> None:
-        held = None if race_id in self._locks else lock(self.paths.race_lock(race_id))
+        if race_id in self._locks:
+            raise PitwallError(BUSY)
+        held: RaceLock | ServerLock | None
+        if self.shared:
+            from app.store.dblocks import server_lock
+
+            held = server_lock(self.engine, race_id)
+        else:
+            held = lock(self.paths.race_lock(race_id))
         if held is None:
             raise PitwallError(BUSY)
         self._locks[race_id] = held
+
+    def try_race_lock(self, race_id: str):
+        """The race's lock when nobody (no job here, no process anywhere) is writing it, else None."""
+        if race_id in self._locks:
+            return None
+        if self.shared:
+            from app.store.dblocks import try_server_lock
+
+            return try_server_lock(self.engine, race_id)
+        return try_lock(self.paths.race_lock(race_id))
 
     def _release(self, race_id: str) -> None:
         held = self._locks.pop(race_id, None)
@@ -147,35 +199,62 @@ class Store:
         """Write a per-session table atomically; write these before `save_session` marks the race Ready."""
         import pyarrow.parquet as pq
 
+        if self.archive_files is not None:
+            self.archive_files.save_session_table(race_id, name, table)
+            return
         path = self.paths.session_table(race_id, name)
         write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
     def drop_session_tables(self, race_id: str) -> None:
+        if self.archive_files is not None:
+            self.archive_files.drop_session_tables(race_id)
         shutil.rmtree(self.paths.session_table(race_id, "x").parent, ignore_errors=True)
 
     def keep_raw(self, race_id: str, source: Path) -> str:
-        """Keep the file as received, beside the cache, so the race can be re-processed or synced."""
-        dest = self.paths.raw_file(race_id, source.suffix or ".bin")
-        write_atomic(dest, lambda tmp: shutil.copyfile(source, tmp))
-        rel = self.paths.relative(dest)
+        """Keep the file as received, beside the cache (or in the team archive), so the race can be
+        re-processed or synced."""
+        if self.archive_files is not None:
+            rel = self.archive_files.keep_raw(race_id, source)
+        else:
+            dest = self.paths.raw_file(race_id, source.suffix or ".bin")
+            write_atomic(dest, lambda tmp: shutil.copyfile(source, tmp))
+            rel = self.paths.relative(dest)
         with self.session() as s:
             race = s.get(Race, race_id)
             assert race is not None, race_id
             race.raw_path = rel
         return rel
 
-    def fail_race(self, race_id: str, reason: str) -> None:
+    def update_race_meta(self, race_id: str, changes: dict) -> dict:
+        """Merge `changes` into a race's meta in one transaction and return the result. On a catalog server
+        the row is locked meanwhile, so two edits from different machines at once both land."""
         with self.session() as s:
-            race = s.get(Race, race_id)
-            if race is not None:
-                race.status = RaceStatus.FAILED
-                race.error = reason
-                race.updated_at = utcnow()
-        self._release(race_id)
+            race = s.get(Race, race_id, with_for_update=True)
+            if race is None:
+                raise PitwallError(f"No race with id {race_id}")
+            meta = {**json.loads(race.meta or "{}"), **changes}
+            race.meta = json.dumps(meta, default=str)
+            race.updated_at = utcnow()
+        return meta
+
+    def fail_race(self, race_id: str, reason: str) -> None:
+        try:
+            with self.session() as s:
+                race = s.get(Race, race_id)
+                if race is not None:
+                    race.status = RaceStatus.FAILED
+                    race.error = reason
+                    race.updated_at = utcnow()
+            if self.archive_files is not None:
+                from app.store.shared_recovery import remove_uncommitted
+
+                remove_uncommitted(self, race_id)  # objects uploaded before the failure
+        finally:  # the catalog server gone too: it is Processing with its lock free, recovery marks it later
+            self._release(race_id)
 
     def lap_sink(self, race_id: str) -> LapSink:
         """Lap files written as laps arrive (a streaming source); finish with `commit_laps`."""
-        return LapSink(self.paths, race_id)
+        return LapSink(self.paths, race_id, dataset=self.archive_files is not None)
 
     def save_session(self, race_id: str, data: SessionData, progress: Progress = no_progress,
                      results: list[dict] | None = None) -> list[Lap]:
@@ -198,10 +277,20 @@ class Store:
 
     def commit_laps(self, race_id: str, sink: LapSink, data: SessionData,
                     results: list[dict] | None = None) -> list[Lap]:
-        """After `sink.finish()`: the sink's laps, data's race fields and meta, and Ready, in one transaction."""
+        """After `sink.finish()`: the sink's laps, data's race fields and meta, and Ready, in one transaction.
+
+        In the team archive the lap files are uploaded first and the race's catalog rows exported inside the
+        transaction: the catalog says Ready only once every object exists.
+        """
+        files = self.archive_files
         try:
+            if files is not None:
+                with self.session() as s:  # where its objects go, known to a recovery if this process dies now
+                    s.execute(update(Race).where(Race.id == race_id).values(track=data.track))
+                    source = s.scalar(select(Race.source).where(Race.id == race_id)) or data.source
+                files.upload_laps(race_id, source, data.track, sink.rows)
             with self.session() as s:
-                race = s.get(Race, race_id)
+                race = s.get(Race, race_id, with_for_update=True)  # row-locked on a server: no lost update
                 assert race is not None, race_id
                 for old in list(race.laps):
                     s.delete(old)  # a retry replaces what an earlier attempt left
@@ -217,9 +306,17 @@ class Store:
                 race.status = RaceStatus.READY
                 race.error = None
                 race.updated_at = utcnow()
+                if files is not None:
+                    s.flush()
+                    files.export_catalog(s.connection(), race_id)
         except BaseException:
             sink.abort()
             raise
+        if files is not None:
+            files.adopt()
+            from app.store.shared_recovery import remove_uncommitted
+
+            remove_uncommitted(self, race_id)  # what an earlier attempt at this race left in the bucket
         self._remove_unlisted_files(race_id)
         self._release(race_id)
         return sink.rows
@@ -228,18 +325,31 @@ class Store:
         with self.session() as s:
             race = s.get(Race, race_id)
             if race is not None:
+                where = (race.source, race.track)
                 s.delete(race)
+        if race is not None:
+            self.delete_archived(race_id, *where)
         shutil.rmtree(self.paths.laps_dir / race_id, ignore_errors=True)
         shutil.rmtree(self.paths.raw_dir / race_id, ignore_errors=True)
         self.drop_session_tables(race_id)
         self._release(race_id)
         self.paths.race_lock(race_id).unlink(missing_ok=True)
 
+    def delete_archived(self, race_id: str, source: str, track: str | None) -> None:
+        """The race's objects in the team archive (after its rows are gone); nothing in local mode."""
+        if self.archive_files is not None:
+            self.archive_files.delete_race(race_id, source, track)
+
     def recover(self) -> int:
         """After a crash: races left Processing become Failed (retryable) and stray lap files go.
 
-        Safe while other processes ingest (see app/store/recovery.py). Returns how many races were marked.
+        Safe while other processes ingest (see app/store/recovery.py, shared_recovery.py for a shared
+        catalog). Returns how many races were marked.
         """
+        if self.shared:
+            from app.store.shared_recovery import recover_shared
+
+            return recover_shared(self)
         return recover(self.paths.home, writing=set(self._locks))
 
     def _remove_unlisted_files(self, race_id: str) -> None:
@@ -253,9 +363,25 @@ class Store:
                 path.unlink(missing_ok=True)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+def _reason(exc: Exception) -> str:
+    """The driver's first line, without the SQL or parameters SQLAlchemy appends (or a password in a DSN)."""
+    from app.store.engine import mask_url
+
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return mask_url(text[0]) if text else type(exc).__name__
+
+
+def _archive_files(paths: DataPaths, archive) -> ArchiveFiles | None:
+    from app.archive import archive_mode
+
+    if archive is None or isinstance(archive, str):
+        if archive_mode(archive) == "local":
+            return None
+        from app.archive.s3 import RemoteArchive
+        from app.config import load_settings
+        from app.services.sync.saved import with_saved
+
+        archive = RemoteArchive.from_settings(with_saved(load_settings(home=paths.home)))
+    from app.store.remote import ArchiveFiles
+
+    return ArchiveFiles(archive, paths)
