@@ -10,6 +10,7 @@ from app.views.f1_browser import F1BrowserDock
 from app.views.f1_info import SessionInfoDock
 from app.views.jobs_panel import JobsDock
 from app.views.overlay import LapOverlayDock
+from app.views.range_stats_dock import RangeStatsDock
 from app.views.reports_dock import ReportsDock
 from app.views.sql_console import SqlConsoleDock
 from app.views.trackmap import TrackMapDock
@@ -23,6 +24,7 @@ DOCKS = [
     (TrackMapDock, LEFT),
     (LapOverlayDock, RIGHT),
     (CornersDock, RIGHT),
+    (RangeStatsDock, RIGHT),
     (JobsDock, LEFT),
     (F1BrowserDock, LEFT),
     (SessionInfoDock, LEFT),

@@ -27,7 +27,7 @@ def format_value(name: str, value: float) -> str:
 def cell_texts(series: LapSeries | None, channels: list[str], distance: float, is_ref: bool,
                why_not: str = "") -> list[str]:
     """What a lap's row says at `distance`: Δ (s) and each channel, "—" where the lap has no data."""
-    if series is None:
+    if series is None or len(series.distance) < 2:
         return [why_not or "—"] + ["" for _ in channels]
     delta = series.delta_at(distance) if not is_ref else None
     if is_ref:

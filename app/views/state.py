@@ -12,8 +12,11 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from app.workers.analysis import SelectionAnalysis
 
-# One colour per selected lap; a lap keeps its colour while it stays selected, in every view.
-LAP_COLOURS = ("#4fc3f7", "#ff8a3d", "#9ccc65", "#e57cff", "#ffd54f", "#f06292", "#4db6ac", "#b0bec5")
+# One colour per selected lap; a lap keeps its colour while it stays selected, in every view. Twenty distinct
+# hues, light enough for the dark background (≥ 4.5:1); past twenty, hues spread by the golden angle.
+LAP_COLOURS = ("#4fc3f7", "#ff8a3d", "#9ccc65", "#e57cff", "#ffd54f", "#f06292", "#4db6ac", "#b0bec5",
+               "#7986ff", "#ff5252", "#c6ff00", "#ffab91", "#18ffff", "#ce93d8", "#ffe0b2", "#a5d6a7",
+               "#ff80ab", "#80d8ff", "#d4e157", "#bcaaa4")
 
 
 class SharedState(QObject):
@@ -148,8 +151,27 @@ class SharedState(QObject):
                 self._colours[lap_id] = shade
                 return shade
             free = [c for c in LAP_COLOURS if c not in used]
-            self._colours[lap_id] = free[0] if free else LAP_COLOURS[len(self._colours) % len(LAP_COLOURS)]
+            self._colours[lap_id] = free[0] if free else spread_colour(len(self._colours), used)
         return self._colours[lap_id]
+
+
+def spread_colour(k: int, used: set[str]) -> str:
+    """A light colour for the k-th lap past the palette: hues a golden angle apart, lightness alternating."""
+    import colorsys
+
+    for step in range(k, k + 360):
+        hue = (step * 0.381966) % 1.0
+        light = 0.6 + 0.08 * (step % 2)
+        while True:  # blues are dark at any lightness: lift them until they read (luminance ≥ 0.23, 4.5:1)
+            r, g, b = colorsys.hls_to_rgb(hue, light, 0.85)
+            lum = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+            if 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] >= 0.23 or light >= 0.95:
+                break
+            light += 0.03
+        colour = "#" + "".join(f"{round(c * 255):02x}" for c in (r, g, b))
+        if colour not in used:
+            return colour
+    return "#ffffff"
 
 
 def lighter(colour: str, amount: float = 0.45) -> str:

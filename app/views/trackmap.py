@@ -13,13 +13,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.domain.models import CHANNEL_UNITS
 from app.services.analysis.best import MiniSectors
 from app.services.analysis.comparison import Comparison
 from app.services.lap_series import LapSeries
 from app.views.context import AppContext
+from app.views.plot_channels import HIDDEN, available_channels
+from app.views.plot_config import label_and_unit
 from app.views.theme import MUTED
 from app.views.trackmap_marks import MapMarks, TrackGeometry
 from app.workers.analysis import SelectionAnalysis
@@ -35,8 +36,9 @@ class TrackMapDock(QDockWidget):
         super().__init__("Track map")
         self.setObjectName("dock_trackmap")
         self.ctx = ctx
-        self.channel = QComboBox()
-        self.channel.addItems([*COLOUR_CHANNELS, MINISECTORS])
+        self.channel = QComboBox()  # what `state.map_channel` names: any channel of the laps, or mini-sectors
+        self.channel.setMinimumContentsLength(18)
+        self._fill_channels([])
         self.channel.setToolTip("Colour the line by a channel of the reference lap, or by the lap that is "
                                 "fastest in each mini-sector")
         self.legend = QLabel()  # mini-sector mode: which colour is which lap
@@ -53,11 +55,16 @@ class TrackMapDock(QDockWidget):
         self.cmap = pg.colormap.get(COLOUR_MAP)
         self.bar = pg.ColorBarItem(values=(0, 1), colorMap=self.cmap, interactive=False, width=14,
                                    colorMapMenu=False)
+        self.bar.axis.enableAutoSIPrefix(False)
         self.glw.addItem(self.bar, row=0, col=1)
+        self.bar.hide()  # until there is a line to colour: a bare 0–1 scale means nothing
+        self.empty = pg.TextItem("Select laps to see the track", color=MUTED, anchor=(0.5, 0.5))
+        self.plot.addItem(self.empty)
         self.markers = pg.ScatterPlotItem(size=13, pxMode=True)
         self.markers.setZValue(50)
         self.plot.addItem(self.markers)
         self.shadow = pg.PlotDataItem(pen=pg.mkPen("#000000", width=7))  # a dark outline under the coloured line
+        self.shadow.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.shadow)
         self.bands: list[pg.PlotCurveItem] = []
         self.marks = MapMarks(self.plot)
@@ -66,6 +73,7 @@ class TrackMapDock(QDockWidget):
         for item in (self.start, self.start_label):
             item.setZValue(40)
             self.plot.addItem(item)
+        self.start_label.hide()
 
         top = QHBoxLayout()
         top.setContentsMargins(8, 4, 8, 0)
@@ -89,9 +97,38 @@ class TrackMapDock(QDockWidget):
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
         self._redraw_timer.timeout.connect(self.redraw)
         self._mouse = pg.SignalProxy(self.glw.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
-        self.channel.currentTextChanged.connect(lambda _: self._redraw_timer.start())
+        self.channel.currentIndexChanged.connect(self._channel_picked)
+        ctx.state.map_channel_changed.connect(self._map_channel_changed)
         ctx.state.analysis_changed.connect(lambda _: self._redraw_timer.start())
         ctx.state.cursor_changed.connect(self._show_cursor)
+        ctx.state.range_changed.connect(self._follow_range)
+
+    # ---- the colouring channel (shared state)
+    def _fill_channels(self, names: list[tuple[str, str]]) -> None:
+        """(name, text) choices; the state's channel stays chosen (listed even before a lap has it)."""
+        wanted = self.ctx.state.map_channel
+        choices = names or [(c, c) for c in COLOUR_CHANNELS]
+        if wanted not in {n for n, _ in choices} and wanted != MINISECTORS:
+            choices = [*choices, (wanted, wanted)]
+        current = [(self.channel.itemData(i), self.channel.itemText(i)) for i in range(self.channel.count())]
+        if current != [*choices, (MINISECTORS, MINISECTORS)]:
+            self.channel.blockSignals(True)
+            self.channel.clear()
+            for name, text in [*choices, (MINISECTORS, MINISECTORS)]:
+                self.channel.addItem(text, name)
+            self.channel.blockSignals(False)
+        self.channel.setCurrentIndex(max(self.channel.findData(wanted), 0))
+
+    def _channel_picked(self, _index: int) -> None:
+        if self.channel.currentData():
+            self.ctx.state.set_map_channel(self.channel.currentData())
+
+    def _map_channel_changed(self, name: str) -> None:
+        self.channel.setCurrentIndex(max(self.channel.findData(name), 0))
+        self._redraw_timer.start()
+
+    def colour_channel(self) -> str:
+        return self.ctx.state.map_channel
 
     def reference_series(self) -> LapSeries | None:
         a = self.analysis
@@ -107,7 +144,14 @@ class TrackMapDock(QDockWidget):
         self.bands = []
         ref = self.reference_series()
         comparison = analysis.comparison
+        infos = available_channels(analysis, list(state.math_channels))
+        self._fill_channels([(i.name, f"{i.label} ({i.unit})" if i.unit else i.label)
+                             for i in infos if i.name not in HIDDEN and i.name != "delta"])
         if ref is None or ref.map_axes is None or comparison is None:
+            self.empty.setText("Select laps to see the track" if not analysis.selection
+                               else "No positions to draw a map from")
+            self.empty.show()
+            self.bar.hide()
             self.shadow.setData([], [])
             self.start.setData([])
             self.start_label.hide()
@@ -119,11 +163,12 @@ class TrackMapDock(QDockWidget):
             return
         a, b = ref.map_axes  # AMS2: x/z, F1: x/y
         x, z = ref.channels[a], ref.channels[b]
+        self.empty.hide()
         self.shadow.setData(x, z)
         self.start.setData([x[0]], [z[0]])
         self.start_label.setPos(x[0], z[0])
         self.start_label.show()
-        if self.channel.currentText() == MINISECTORS and comparison.minisectors is not None:
+        if state.map_channel == MINISECTORS and comparison.minisectors is not None:
             self._colour_by_minisector(analysis, comparison.minisectors, ref, x, z)
         else:
             self._colour_by_channel(ref, x, z)
@@ -131,6 +176,8 @@ class TrackMapDock(QDockWidget):
         self._xz = np.column_stack((x, z))
         self._distance = ref.distance
         self.plot.autoRange(padding=0.06)
+        if state.x_range is not None:
+            self._follow_range(*state.x_range)
         self._show_cursor(state.cursor)
 
     # ---- colouring
@@ -141,21 +188,24 @@ class TrackMapDock(QDockWidget):
             connect[:-1] = group == g
             curve = pg.PlotCurveItem(x, z, connect=connect, pen=pg.mkPen(colours[int(g)], width=4), antialias=True)
             curve.setZValue(10)
+            # Cached as a pixmap: the cursor's markers move over the line without it being drawn again.
+            curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(curve)
             self.bands.append(curve)
 
     def _colour_by_channel(self, ref: LapSeries, x: np.ndarray, z: np.ndarray) -> None:
-        name = self.channel.currentText()
+        name = self.ctx.state.map_channel
         name = name if name in ref.channels else "speed"
-        values = ref.channels.get(name, np.zeros(len(ref.distance)))
-        lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+        values = ref.channels[name] if name in ref.channels else np.zeros(len(ref.distance))
+        finite = values[np.isfinite(values)]
+        lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
         hi = hi if hi > lo else lo + 1.0
         seg = np.clip(((values[:-1] + values[1:]) / 2 - lo) / (hi - lo), 0, 1)  # a segment: its mean value
         band = np.minimum((seg * BANDS).astype(int), BANDS - 1)
         self._draw_groups(x, z, band, {b: self.cmap.map((b + 0.5) / BANDS, mode="qcolor") for b in range(BANDS)})
         self.bar.setLevels((lo, hi))
-        unit = CHANNEL_UNITS.get(name, "")
-        self.bar.axis.setLabel(f"{name} ({unit})" if unit else name)
+        label, unit = label_and_unit(name)
+        self.bar.axis.setLabel(f"{label} ({unit})" if unit else label)
         self.bar.show()
         self.legend.clear()
 
@@ -208,6 +258,23 @@ class TrackMapDock(QDockWidget):
                               "brush": pg.mkBrush(state.colour(lap_id)),
                               "pen": pg.mkPen("#ffffff" if is_ref else "#000000", width=2)})
         self.markers.setData(spots)
+
+    # ---- zoomed with the plots
+    def _follow_range(self, lo: float, hi: float) -> None:
+        """The map shows the stretch the plots show (the whole track when they show most of the lap)."""
+        if self._xz is None or self._distance is None or len(self._distance) < 2:
+            return
+        d = self._distance
+        if hi - lo >= 0.85 * (d[-1] - d[0]):
+            self.plot.autoRange(padding=0.06)
+            return
+        i, j = np.searchsorted(d, [lo, hi])
+        part = self._xz[max(i - 1, 0):j + 1]
+        if len(part) < 2:
+            return
+        (x0, z0), (x1, z1) = part.min(axis=0), part.max(axis=0)
+        pad = 0.15 * max(x1 - x0, z1 - z0, 50.0)
+        self.plot.setRange(xRange=(x0 - pad, x1 + pad), yRange=(z0 - pad, z1 + pad), padding=0)
 
     def _mouse_moved(self, event) -> None:
         pos = event[0]
