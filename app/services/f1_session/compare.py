@@ -91,15 +91,20 @@ class Dominance:
 
 def dominance(store: Store, laps: Sequence[F1Lap], count: int = 25, track: str | None = None) -> Dominance | None:
     """Mini-sector dominance of the given laps (one per driver), None when fewer than two have telemetry."""
-    traces = [t for t in (trace(store, lap, track) for lap in laps) if t.has_telemetry]
+    return dominance_of([trace(store, lap, track) for lap in laps], count)
+
+
+def dominance_of(traces: Sequence[LapTrace], count: int = 25) -> Dominance | None:
+    """Who is quickest in each of `count` mini-sectors (labels are the drivers), on the quickest lap's line."""
+    traces = [t for t in traces if t.has_telemetry]
     if len(traces) < 2:
         return None
     reference = min(traces, key=lambda t: t.lap_time or 1e9)
-    comparison = analyse(traces, reference, None, count)
+    comparison = analyse(list(traces), reference, None, count)
     mini = comparison.minisectors
     ref = comparison.reference
     x, y = ref.channel("x"), ref.channel("y")
-    if mini is None or x is None or y is None:
+    if mini is None or x is None or y is None or len(mini.labels) < 2:
         return None
     owner = mini.fastest
     names = list(mini.labels)

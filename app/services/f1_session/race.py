@@ -27,15 +27,17 @@ def positions(laps: Sequence[F1Lap], drivers: Sequence[Driver] = ()) -> dict[str
 def gaps_to_leader(laps: Sequence[F1Lap]) -> dict[str, list[tuple[int, float]]]:
     """{driver: [(lap, seconds behind the first car to complete that lap), ...]}.
 
-    From the session time at which each driver completed each lap; laps a driver never finished are left out.
+    From the session time at which each driver completed each lap. A lap with neither a lap time nor a position
+    was never completed (a car that stopped on track) and is left out.
     """
+    done = [lap for lap in laps if lap.end_time is not None and (lap.lap_time is not None or lap.position is not None)]
     leader: dict[int, float] = {}
-    for lap in laps:
-        if lap.end_time is not None:
-            leader[lap.number] = min(leader.get(lap.number, lap.end_time), lap.end_time)
+    for lap in done:
+        assert lap.end_time is not None
+        leader[lap.number] = min(leader.get(lap.number, lap.end_time), lap.end_time)
     out: dict[str, list[tuple[int, float]]] = {}
-    for code, mine in by_driver(laps).items():
-        points = [(lap.number, lap.end_time - leader[lap.number]) for lap in mine if lap.end_time is not None]
+    for code, mine in by_driver(done).items():
+        points = [(lap.number, (lap.end_time or 0.0) - leader[lap.number]) for lap in mine]
         if points:
             out[code] = points
     return out
