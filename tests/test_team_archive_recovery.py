@@ -1,0 +1,135 @@
+"""Faults in a team archive: the catalog server killed in the middle of an ingest, a writer that dies after its
+uploads. The race is Failed and retryable from any machine, with no orphan rows and no orphan objects."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.models import RaceStatus
+from app.errors import PitwallError
+from app.services.ingest import ingest_file
+from app.store.recovery import INTERRUPTED
+from app.store.schema import Lap
+from tests.conftest import DEMO_RACE, ROOT, SHORT_RACE
+from tests.team_support import new_team, object_keys
+
+# An ingest that stops halfway (through the real progress callback) until `gate` exists.
+PAUSED_INGEST = """
+import sys, time
+from pathlib import Path
+from app.services.ingest import ingest_file
+from app.store import Store
+
+home, path, gate = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+
+def progress(done, total):
+    if done >= 50 and not gate.exists():
+        gate.with_suffix(".paused").touch()
+        while not gate.exists():
+            time.sleep(0.02)
+    return True
+
+result = ingest_file(Store(home), path, progress)
+print(result.race.status, len(result.laps), flush=True)
+"""
+
+
+@pytest.fixture
+def team(pg_server, s3_server):
+    return new_team(pg_server, s3_server)
+
+
+def lap_rows(store, race_id: str) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(Lap).where(Lap.race_id == race_id)) or 0
+
+
+def test_catalog_server_killed_mid_ingest_leaves_a_failed_retryable_race(team, tmp_path):
+    gate = tmp_path / "gate"
+    proc = subprocess.Popen([sys.executable, "-c", PAUSED_INGEST, str(tmp_path / "a"), str(DEMO_RACE), str(gate)],
+                            cwd=ROOT, env=team.env(tmp_path / "a"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    while not gate.with_suffix(".paused").exists():
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline, "the ingest never reached its halfway point"
+        time.sleep(0.05)
+
+    b = team.store(tmp_path / "b")
+    [race] = b.races()
+    assert race.status == RaceStatus.PROCESSING
+    assert b.recover() == 0  # someone is writing it (its lock is held on the server): left alone
+
+    team.pg.kill()  # the catalog server dies; every connection with it
+    try:
+        gate.touch()
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode != 0  # the ingest could not commit
+        assert team.pg.password not in err and team.s3.secret_key not in err
+    finally:
+        team.pg.start()
+        team.pg.wait_ready()
+
+    # Another engineer's Pitwall, at its next start: the race is Failed with the reason, retryable; no lap rows,
+    # and nothing of it in the bucket but the raw file it will retry from.
+    assert b.recover() == 1
+    failed = b.race(race.id)
+    assert failed.status == RaceStatus.FAILED and failed.error == INTERRUPTED
+    assert lap_rows(b, race.id) == 0
+    assert object_keys(team, "samples/") == [] and object_keys(team, "catalog/") == []
+
+    again = ingest_file(b, DEMO_RACE)  # the retry, from the other machine: the same race, now Ready
+    assert again.race.id == race.id and again.race.status == RaceStatus.READY
+    assert lap_rows(b, race.id) == len(again.laps)
+    assert set(object_keys(team, "samples/")) == {lap.path for lap in again.laps if lap.path}
+
+
+def test_a_writer_dying_after_its_uploads_leaves_no_orphan_objects(team, tmp_path):
+    """The objects are uploaded, the server goes before the commit: after recovery neither rows nor objects."""
+    a = team.store(tmp_path / "a")
+    original_commit = a.commit_laps
+
+    def die_before_commit(race_id, sink, data, results=None):
+        files = a.archive_files
+        with a.session() as s:  # what commit_laps does first: record the track, upload every lap file
+            from sqlalchemy import update
+
+            from app.store.schema import Race
+            s.execute(update(Race).where(Race.id == race_id).values(track=data.track))
+        files.upload_laps(race_id, "ams2", data.track, sink.rows)
+        assert object_keys(team, "samples/")  # the uploads happened
+        team.pg.kill()  # and the catalog went before the commit
+        return original_commit(race_id, sink, data, results)
+
+    a.commit_laps = die_before_commit  # type: ignore[method-assign]
+    try:
+        with pytest.raises(Exception):  # noqa: B017  (the driver's own error: the server is gone)
+            ingest_file(a, SHORT_RACE)
+    finally:
+        team.pg.start()
+        team.pg.wait_ready()
+    a.engine.dispose()  # the dead process's connections (and its race lock) are gone with it
+
+    b = team.store(tmp_path / "b")
+    [race] = b.races()
+    assert race.status == RaceStatus.PROCESSING
+    assert b.recover() == 1
+    assert b.race(race.id).status == RaceStatus.FAILED
+    assert lap_rows(b, race.id) == 0
+    assert object_keys(team, "samples/") == []
+
+
+def test_a_wrong_password_is_one_clear_line_without_the_password(team, tmp_path):
+    from app.store import Store
+
+    wrong = team.url.replace(team.pg.password, "not-the-password")
+    with pytest.raises(PitwallError) as err:
+        Store(tmp_path / "x", catalog=wrong, archive="local")
+    text = str(err.value)
+    assert "Cannot open the catalog at" in text and "\n" not in text
+    assert "not-the-password" not in text and team.pg.password not in text and "***" in text
