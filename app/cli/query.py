@@ -27,9 +27,12 @@ def register(sub) -> None:
     _output_flags(p)
     p.set_defaults(run=cmd_query)
 
-    p = sub.add_parser("report", help="built-in reports: circuits, drivers, devices overview|daily|list|latest")
-    p.add_argument("kind", choices=("circuits", "drivers", "devices"))
-    p.add_argument("which", nargs="?", choices=DEVICE_REPORTS, help="for devices: which report")
+    p = sub.add_parser("report", help="built-in reports: circuits, drivers, devices overview|daily|list|latest; "
+                                      "session RACE_ID -o report.pdf|.html")
+    p.add_argument("kind", choices=("circuits", "drivers", "devices", "session"))
+    p.add_argument("which", nargs="?", help="devices: overview|daily|list|latest; session: the race id")
+    p.add_argument("-o", "--output", help="session: the report file, .pdf or .html")
+    p.add_argument("--reference", metavar="LAP_UUID", help="session: compare the best lap with this lap")
     p.add_argument("--source", help="for devices: a Parquet file or folder, or an s3://bucket/prefix URL")
     p.add_argument("--ref", help="drivers: one driver's career by season (a driverRef, e.g. hamilton); "
                                  "circuits: every race at one circuit (a circuitRef, e.g. monza)")
@@ -68,9 +71,15 @@ def cmd_query(args) -> int:
 
 
 def cmd_report(args) -> int:
+    if args.kind == "session":
+        from app.cli.session_report import cmd_session_report
+
+        return cmd_session_report(args)
     if args.kind == "devices":
         if not args.which:
             raise PitwallError("Which device report? overview, daily, list or latest.")
+        if args.which not in DEVICE_REPORTS:
+            raise PitwallError(f"Unknown device report {args.which!r}: overview, daily, list or latest.")
         if not args.source:
             raise PitwallError("Device reports need --source: a Parquet folder or an s3://bucket/prefix URL.")
         name = f"devices {args.which}"

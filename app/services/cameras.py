@@ -1,12 +1,11 @@
 """The camera registry: ids, addresses and transports in the catalog; credentials in a separate secrets file.
 
 Why a separate file: the catalog is exported, queried with SQL and synced to S3; passwords must never travel
-with it. `secrets/cameras.json` (mode 0600, in the data directory) maps a camera id to its user name and
-password. Every address shown anywhere is the clean one, or masked as `rtsp://***:***@host/...`.
+with it. `secrets/cameras.json` (in the data directory; user-only: mode 0600, an owner-only ACL on Windows) maps
+a camera id to its user name and password. Every address shown anywhere is the clean one, or masked as `rtsp://***:***@host/...`.
 """
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,13 +56,9 @@ def _read_secrets(path: Path) -> dict[str, dict[str, str]]:
 
 
 def _write_secrets(path: Path, secrets: dict[str, dict[str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(secrets, fh)
-    tmp.replace(path)
+    from app.userfiles import write_private_json
+
+    write_private_json(path, secrets)  # user-only: mode 0600 on POSIX, an owner-only ACL on Windows
 
 
 def credentials_for(store: Store, camera_id: str) -> Credentials:
