@@ -8,12 +8,16 @@ from app.views.camera_dock import CameraDock
 from app.views.corners_dock import CornersDock
 from app.views.f1_browser import F1BrowserDock
 from app.views.f1_info import SessionInfoDock
+from app.views.histogram_dock import HistogramDock
 from app.views.jobs_panel import JobsDock
+from app.views.math_dock import MathDock
 from app.views.overlay import LapOverlayDock
 from app.views.range_stats_dock import RangeStatsDock
 from app.views.reports_dock import ReportsDock
+from app.views.scatter_dock import ScatterDock
 from app.views.sql_console import SqlConsoleDock
 from app.views.trackmap import TrackMapDock
+from app.views.tyres_dock import TyresDock
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -31,4 +35,8 @@ DOCKS = [
     (SqlConsoleDock, RIGHT),
     (ReportsDock, RIGHT),
     (CameraDock, RIGHT),
+    (ScatterDock, RIGHT),  # the worksheet docks: tabs beside the corners table, under the plots
+    (HistogramDock, RIGHT),
+    (TyresDock, RIGHT),
+    (MathDock, RIGHT),
 ]

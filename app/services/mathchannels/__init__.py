@@ -5,6 +5,7 @@ one lap, evaluated in dependency order (a math channel may read another; cycles 
 parsed by a restricted AST checker (parse.py), never by Python `eval`. Pure numpy, no Qt.
 """
 
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -110,8 +111,8 @@ def evaluate_all(channels: Mapping[str, np.ndarray], definitions: Mapping[str, s
     `channels` must not already contain the math names (a real channel wins: that math channel is skipped).
     """
     order, problems = dependency_order(definitions)
-    scope: dict[str, np.ndarray] = dict(channels)
     out: dict[str, np.ndarray] = {}
+    scope = ChainMap(out, channels)  # type: ignore[arg-type]  # lazy: only the channels an expression reads
     for name in order:
         if name in channels:
             problems[name] = MathError(f"{name!r} is already a channel of this lap")
@@ -121,7 +122,7 @@ def evaluate_all(channels: Mapping[str, np.ndarray], definitions: Mapping[str, s
         except MathError as exc:
             problems[name] = exc
             continue
-        scope[name] = out[name] = value
+        out[name] = value
     if errors is not None:
         errors.update(problems)
     return out
