@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ class LruCache:
     def __init__(self, root: Path, limit_bytes: int) -> None:
         self.root, self.limit = Path(root), int(limit_bytes)
         self._size: int | None = None  # measured on first use
+        self._last = 0
         self._lock = threading.Lock()
 
     def path(self, key: str) -> Path:
@@ -29,7 +31,7 @@ class LruCache:
         """The cached file of `key`; on a miss `fetch(tmp)` writes the object to `tmp` first."""
         path = self.path(key)
         try:
-            os.utime(path)
+            self._touch(path)
             return path
         except FileNotFoundError:
             pass
@@ -73,7 +75,16 @@ class LruCache:
             return []
         return [p for p in self.root.rglob("*") if p.is_file() and not p.name.endswith(PART)]
 
+    def _touch(self, path: Path) -> None:
+        """Mark as just used. Explicit nanoseconds, strictly increasing: the kernel's own clock for file times
+        ticks only every few milliseconds, and files used within one tick would tie."""
+        with self._lock:
+            ns = max(time.time_ns(), self._last + 1)
+            self._last = ns
+        os.utime(path, ns=(ns, ns))
+
     def _added(self, path: Path) -> None:
+        self._touch(path)
         size = path.stat().st_size
         total = self.size()
         with self._lock:
