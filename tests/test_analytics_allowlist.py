@@ -62,6 +62,9 @@ ESCAPES = [
     "SELECT * FROM read_text('{home}/laps/../secrets/cameras.json')",
     "SELECT * FROM read_text('{home}/laps/*/../../secrets/cameras.json')",
     "SELECT * FROM read_text('{home}/queries/../secrets/cameras.json')",
+    "SELECT * FROM read_text('{home}/history/../secrets/cameras.json')",
+    "SELECT * FROM read_text('{home}/history/ergast/*/../../../secrets/cameras.json')",
+    "SELECT * FROM read_parquet('{home}/history/../laps/../catalog.sqlite')",
     "SELECT * FROM read_text(['{home}/queries/speed.sql', '{home}/secrets/cameras.json'])",
     "SELECT * FROM read_text('file://{home}/secrets/cameras.json')",
     "SELECT * FROM sqlite_scan('{home}/catalog.sqlite', 'races')",
@@ -122,6 +125,27 @@ def test_lap_files_session_tables_and_queries_still_read(archive, home_with_secr
     assert run_query(archive, f"SELECT max(air_temp) AS t FROM read_parquet('{weather}')").records() == [{"t": 22.0}]
     (sql,) = run_query(archive, f"SELECT content FROM read_text('{store.paths.queries_dir}/*.sql')").records()
     assert "max(speed)" in sql["content"]
+
+
+def test_f1_history_reads_through_its_views_and_nothing_more(home_with_secrets):
+    """The imported Ergast tables are there to join in the restricted console; the allow-list grows by history/
+    (Parquet tables and their manifest) only, so everything else stays refused (ESCAPES above, with history/)."""
+    from app.services.history.importer import import_ergast
+    from tests.history_support import DUMP, csv_rows
+
+    store = home_with_secrets
+    import_ergast(store.paths.home, DUMP)
+    a = open_archive(store)
+    try:
+        n = run_query(a, "SELECT count(*) AS n FROM ergast.results JOIN drivers USING (driverId)").records()
+        assert n == [{"n": len(csv_rows("results"))}]
+        assert run_query(a, "SELECT count(*) AS n FROM laps").records()[0]["n"] == len(store.laps(store.races()[0].id))
+        with pytest.raises(RefusedStatement):
+            run_query(a, f"SELECT * FROM read_text('{store.paths.home}/history/../secrets/cameras.json')")
+        with pytest.raises(RefusedStatement):
+            run_query(a, "CREATE VIEW ergast.mine AS SELECT 1")
+    finally:
+        a.close()
 
 
 def test_device_folder_exposes_only_its_parquet_files(store, tmp_path):

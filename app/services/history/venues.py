@@ -33,6 +33,11 @@ ALIASES = {
 }
 
 
+# Words that say what kind of place it is, not which: a name made only of these matches no circuit by itself.
+GENERIC = {"grand", "prix", "gp", "circuit", "circuito", "international", "autodromo", "street", "park", "raceway",
+           "speedway", "ring", "historic", "national", "club", "de", "di", "do", "of", "the", "la", "le"}
+
+
 @dataclass(frozen=True)
 class Circuit:
     id: int
@@ -84,7 +89,7 @@ class VenueMatcher:
         return self.by_ref[hits.pop()] if len(hits) == 1 else None
 
     def _contained(self, key: str) -> Circuit | None:
-        if len(key) < 5:
+        if len(key) < 5 or not set(key.split()) - GENERIC:
             return None
         pattern = re.compile(rf"\b{re.escape(key)}\b")
         hits = [c for c in self.circuits if pattern.search(normalise(c.name))]

@@ -1,0 +1,193 @@
+"""Drivers and circuits over the imported Ergast history, checked against pandas over the same CSV files, and
+merged with the user's own sessions (recorded Ergast F1 sessions and the real AMS2 Montreal files)."""
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from app.cli import main
+from app.services.analytics import open_archive, run_query, run_report
+from app.services.analytics.queries import expand, find_query
+from app.services.history.importer import import_ergast
+from app.services.ingest import ingest_file
+from tests.analytics_support import driver_name, ergast_races, load_ergast
+from tests.conftest import DEMO_RACE, SHORT_RACE
+from tests.history_support import DUMP, frame, lap_seconds
+
+
+@pytest.fixture(scope="module")
+def pandas_drivers():
+    """Per driverId, the drivers report computed with pandas from the CSVs (definitions: summary_sql.py)."""
+    import pandas as pd
+
+    res, races, drivers = frame("results"), frame("races"), frame("drivers")
+    quali, sprint = frame("qualifying"), frame("sprint_results")
+    gp = res.merge(races[["raceId", "year"]], on="raceId")
+    out = gp.groupby("driverId").agg(races=("raceId", "nunique"), points=("points", "sum"),
+                                     first_season=("year", "min"), last_season=("year", "max"))
+    out["wins"] = gp[gp.position == 1].groupby("driverId").raceId.nunique()
+    out["podiums"] = gp[gp.position <= 3].groupby("driverId").raceId.nunique()
+    grid_poles = res[res.grid == 1][["raceId", "driverId"]]
+    quali_poles = quali[(quali.position == 1) & ~quali.raceId.isin(grid_poles.raceId)][["raceId", "driverId"]]
+    poles = pd.concat([grid_poles, quali_poles])
+    out["poles"] = poles.groupby("driverId").raceId.nunique()
+    out["sprints"] = sprint.groupby("driverId").raceId.nunique()
+    out["sprint_wins"] = sprint[sprint.position == 1].groupby("driverId").raceId.nunique()
+    out["sprint_podiums"] = sprint[sprint.position <= 3].groupby("driverId").raceId.nunique()
+    out["sprint_points"] = sprint.groupby("driverId").points.sum()
+    out = out.fillna(0).join(drivers.set_index("driverId")[["driverRef", "forename", "surname"]])
+    return {row.driverRef: row for row in out.itertuples()}
+
+
+@pytest.fixture(scope="module")
+def pandas_circuits():
+    res, races, circuits, drivers = frame("results"), frame("races"), frame("circuits"), frame("drivers")
+    done = races[races.raceId.isin(res.raceId)]
+    out = done.groupby("circuitId").agg(races=("raceId", "count"), first_year=("year", "min"),
+                                        last_year=("year", "max"))
+    laps = res.dropna(subset=["fastestLapTime"]).merge(races[["raceId", "circuitId", "year", "date"]], on="raceId")
+    laps["seconds"] = laps.fastestLapTime.map(lap_seconds)
+    best = laps.sort_values(["seconds", "date", "driverId"]).groupby("circuitId").head(1).set_index("circuitId")
+    best = best.join(drivers.set_index("driverId")[["forename", "surname"]], on="driverId")
+    out = out.join(best[["seconds", "year", "forename", "surname"]]).join(
+        circuits.set_index("circuitId")[["circuitRef", "name", "country"]])
+    return {row.circuitRef: row for row in out.itertuples()}
+
+
+@pytest.fixture
+def history_archive(store):
+    import_ergast(store.paths.home, DUMP)
+    a = open_archive(store)
+    yield a
+    a.close()
+
+
+def test_drivers_match_pandas_for_every_driver(history_archive, pandas_drivers):
+    rows = {r["driver_ref"]: r for r in run_report(history_archive, "drivers").records()}
+    assert set(rows) == set(pandas_drivers)
+    for ref, want in pandas_drivers.items():
+        got = rows[ref]
+        assert got["driver"] == f"{want.forename} {want.surname}"
+        for key in ("races", "wins", "podiums", "poles", "first_season", "last_season", "sprints", "sprint_wins",
+                    "sprint_podiums"):
+            assert got[key] == int(getattr(want, key)), (ref, key)
+        assert got["points"] == pytest.approx(want.points) and got["sprint_points"] == pytest.approx(
+            want.sprint_points), ref
+        assert got["races_entered"] == got["races"]  # the archive-only report's key, same meaning
+    ham = rows["hamilton"]
+    # the public record to the end of 2023, as a sanity check of the definitions (not of the arithmetic)
+    assert (ham["wins"], ham["podiums"], ham["poles"], ham["races"]) == (103, 197, 104, 332)
+    assert ham["sprints"] == 12  # sprints apart: not in races, wins or podiums
+    assert rows["max_verstappen"]["wins"] == 54 and rows["max_verstappen"]["poles"] == 32
+
+
+def test_circuits_match_pandas(history_archive, pandas_circuits):
+    rows = {r["circuit_ref"]: r for r in run_report(history_archive, "circuits").records()}
+    assert set(rows) == set(pandas_circuits)
+    for ref, want in pandas_circuits.items():
+        got = rows[ref]
+        assert (got["circuit"], got["country"], got["races"]) == (want.name, want.country, want.races)
+        assert (got["first_year"], got["last_year"]) == (want.first_year, want.last_year)
+        if want.seconds != want.seconds:  # NaN: no lap time recorded there (before 2004)
+            assert got["fastest_lap"] is None
+        else:
+            assert got["fastest_lap"] == pytest.approx(want.seconds, abs=1e-9), ref
+            assert got["fastest_lap_driver"] == got["fastest_driver"] == f"{want.forename} {want.surname}"
+            assert got["fastest_lap_year"] == want.year
+    monza = rows["monza"]
+    assert (monza["fastest_lap"], monza["fastest_lap_driver"], monza["fastest_lap_year"]) == (
+        pytest.approx(81.046), "Rubens Barrichello", 2004)
+
+
+def test_pages_match_pandas(history_archive):
+    from app.services.analytics.reports import page_report
+
+    res, races = frame("results"), frame("races")
+    seasons = page_report(history_archive, "drivers", "alonso").records()
+    mine = res[res.driverId == 4].merge(races[["raceId", "year"]], on="raceId")  # alonso is driverId 4
+    assert [s["year"] for s in seasons] == sorted(mine.year.unique())
+    for s in seasons:
+        year = mine[mine.year == s["year"]]
+        assert s["races"] == year.raceId.nunique() and s["wins"] == int((year.position == 1).sum())
+        assert s["points"] == pytest.approx(year.points.sum())
+    monza = page_report(history_archive, "circuits", "monza").records()
+    assert len(monza) == 73 and monza[0]["year"] == 1950 and monza[0]["winner"] == "Nino Farina"
+    assert min(r["fastest_lap"] for r in monza if r["fastest_lap"]) == pytest.approx(81.046)
+
+
+def test_console_joins_and_saved_queries(history_archive, store):
+    rows = run_query(history_archive, "SELECT d.driverRef, count(*) AS starts FROM drivers d "
+                     "JOIN ergast.results r ON r.driverId = d.driverId GROUP BY 1").records()
+    counts = frame("results").merge(frame("drivers"), on="driverId").groupby("driverRef").size()
+    assert {r["driverRef"]: r["starts"] for r in rows} == counts.to_dict()
+    champions = run_query(history_archive, expand(find_query(store.paths.queries_dir, "f1_champions").text))
+    by_year = {r["year"]: r["champion"] for r in champions.records()}
+    assert len(by_year) == 74 and by_year[2023] == "Max Verstappen" and by_year[1950] == "Nino Farina"
+    for name in ("f1_winners_at_circuit", "f1_fastest_laps_by_year"):
+        assert run_query(history_archive, expand(find_query(store.paths.queries_dir, name).text)).row_count > 50
+
+
+def test_history_and_own_sessions_together(store):
+    """Recorded F1 sessions 2021–2025 and two AMS2 files at Montreal, with the history to 2023."""
+    load_ergast(store)
+    for path in (DEMO_RACE, SHORT_RACE):
+        ingest_file(store, path)
+    import_ergast(store.paths.home, DUMP)
+    a = open_archive(store)
+    try:
+        drivers = {r["driver"]: r for r in run_report(a, "drivers").records()}
+        circuits = {r["circuit_ref"] or r["circuit"]: r for r in run_report(a, "circuits").records()}
+    finally:
+        a.close()
+    res, races, circuit_names = frame("results"), frame("races"), frame("circuits")
+    # own races after the history's last season add to the history's counts; earlier ones are in it already
+    extra_races: dict[str, int] = defaultdict(int)
+    extra_wins: dict[str, int] = defaultdict(int)
+    extra_at: dict[str, int] = defaultdict(int)
+    for session, race in ergast_races():
+        if session != "Race" or int(race["season"]) <= 2023:
+            continue
+        ref = circuit_names[circuit_names.name == race["Circuit"]["circuitName"]].circuitRef.item()
+        extra_at[ref] += 1
+        for entry in race["Results"]:
+            extra_races[driver_name(entry)] += 1
+            extra_wins[driver_name(entry)] += entry["position"] == "1"
+    assert extra_races["Max Verstappen"] >= 2 and len(extra_at) >= 2  # the recording has 2024 and 2025 races
+    ver_history = res[res.driverId == 830]  # max_verstappen
+    ver = drivers["Max Verstappen"]
+    assert ver["races"] == ver_history.raceId.nunique() + extra_races["Max Verstappen"]
+    assert ver["wins"] == (ver_history.position == 1).sum() + extra_wins["Max Verstappen"]
+    assert ver["own_races"] == extra_races["Max Verstappen"] and ver["last_season"] == 2025
+    assert drivers["You"]["races"] == 2 and drivers["You"]["driver_ref"] is None
+    for ref, extra in extra_at.items():
+        history = races[(races.circuitId == circuit_names[circuit_names.circuitRef == ref].circuitId.item())
+                        & races.raceId.isin(res.raceId)]
+        assert circuits[ref]["races"] == len(history) + extra, ref
+    # the AMS2 laps at Montreal beside the historical record there
+    montreal = circuits["villeneuve"]
+    laps = [lap.lap_time for race in store.races() if race.source == "ams2" for lap in store.laps(race.id)
+            if lap.lap_time is not None and "invalid" not in lap.flag_list]
+    assert montreal["own_tracks"] == "Montreal Grand Prix" and montreal["own_races"] == 2
+    assert montreal["own_fastest_lap"] == pytest.approx(min(laps)) and montreal["own_fastest_driver"] == "You"
+    assert montreal["own_delta"] == pytest.approx(min(laps) - montreal["fastest_lap"], abs=1e-3)
+    assert "Montreal Grand Prix" not in circuits  # matched to the Ergast circuit, not a row of its own
+
+
+def test_cli_reports_json(home, capsys):
+    assert main(["import", "ergast", str(DUMP)]) == 0
+    capsys.readouterr()
+    assert main(["report", "drivers", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    keys = {"driver", "driver_ref", "races", "wins", "podiums", "poles", "points", "first_season", "last_season",
+            "sprints", "races_entered"}
+    assert keys <= set(rows[0]) and rows[0]["driver_ref"] == "hamilton"  # most podiums first
+    assert main(["report", "circuits", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    keys = {"circuit", "circuit_ref", "country", "races", "fastest_lap", "fastest_lap_driver", "fastest_lap_year",
+            "first_year", "last_year", "fastest_driver", "fastest_date", "fastest_race"}
+    assert keys <= set(rows[0]) and len(rows) == 77
+    assert main(["report", "drivers", "--ref", "senna", "--json"]) == 0
+    assert [r["year"] for r in json.loads(capsys.readouterr().out)] == list(range(1984, 1995))
+    assert main(["report", "circuits", "--ref", "nowhere"]) == 1
+    assert "No circuit" in capsys.readouterr().err
