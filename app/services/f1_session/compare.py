@@ -83,6 +83,8 @@ class Dominance:
     x: np.ndarray  # the reference lap's line (metres), at `distance`
     y: np.ndarray
     distance: np.ndarray
+    times: np.ndarray  # (drivers, mini-sectors) seconds each lap spent in each mini-sector
+    sector_lines: list[float]  # reference metres of the sector lines
 
     def owner_at(self, distance: np.ndarray) -> np.ndarray:
         k = np.clip(np.searchsorted(self.edges, distance, side="right") - 1, 0, len(self.owner) - 1)
@@ -109,7 +111,7 @@ def dominance_of(traces: Sequence[LapTrace], count: int = 25) -> Dominance | Non
     owner = mini.fastest
     names = list(mini.labels)
     wins = {name: int(np.sum(owner == i)) for i, name in enumerate(names)}
-    return Dominance(names, mini.edges, owner, wins, x, y, ref.distance)
+    return Dominance(names, mini.edges, owner, wins, x, y, ref.distance, mini.times, list(ref.pins))
 
 
 def compare_drivers(store: Store, laps: Sequence[F1Lap], a: str, b: str, track: str | None = None) -> dict:
