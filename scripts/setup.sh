@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-tools gir1.2-gstreamer-1.0
   gir1.2-gst-plugins-base-1.0
   postgresql  # the real PostgreSQL server the team archive tests start (tests/servers/postgres.py)
+  binutils  # objdump: PyInstaller reads shared-library dependencies with it (./dev package)
 )
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
@@ -33,8 +34,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=".venv/.pitwall-installed"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/pitwall ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  # Exact versions from requirements.lock (./dev lock regenerates it), installed with uv (several times faster
+  # than pip); then Pitwall itself. A dependency added to pyproject.toml but not locked yet is still installed
+  # (uv keeps the locked versions already there); tests/test_package_lock.py says the lock is out of date.
+  UV_VERSION=0.13.9
+  if [ ! -x .venv/bin/uv ] || [ "$(.venv/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check "uv==$UV_VERSION"
+  fi
+  .venv/bin/uv pip install -q --python .venv/bin/python -r requirements.lock
+  .venv/bin/uv pip install -q --python .venv/bin/python -e '.[test,package]'
   echo "$want" > "$stamp"
 fi
