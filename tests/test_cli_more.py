@@ -50,15 +50,17 @@ def test_f1_laps_show_driver_and_team(f1_home, capsys):
 
     assert main(["--home", str(f1_home), "laps", session_id]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split()[:4] == ["lap", "driver", "team", "time"]
+    assert lines[0].split()[:5] == ["label", "lap", "driver", "team", "time"]
     assert len(lines) == 1 + len(laps)
-    assert any(line.split()[1:3] == ["NOR", "McLaren"] for line in lines[1:])
+    # "NOR lap 7   7  NOR  McLaren  1:18.3…": the label names the driver, and the driver and team columns follow
+    rows = [line.split() for line in lines[1:]]
+    assert any(row[0] == "NOR" and row[4:6] == ["NOR", "McLaren"] for row in rows)
 
 
 def test_ams2_laps_table_has_no_empty_driver_columns(cli):
     race = run_json(cli, "ingest", str(SHORT_RACE))
     code, out, _ = cli("laps", race["race_id"])
-    assert code == 0 and out.splitlines()[0].split()[:2] == ["lap", "time"]
+    assert code == 0 and out.splitlines()[0].split()[:3] == ["label", "lap", "time"]
     assert all(lap["team"] is None for lap in race["laps"])
 
 
