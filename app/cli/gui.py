@@ -1,4 +1,4 @@
-"""`pitwall gui [FILE] [--screenshot PNG]`: start the window (Qt is imported only here)."""
+"""`pitwall gui [FILE] [--screenshot PNG] [--workspace NAME]`: start the window (Qt is imported only here)."""
 
 import logging
 import os
@@ -11,6 +11,7 @@ def register(sub) -> None:
     p.add_argument("file", nargs="?", type=Path, help="race file to open")
     p.add_argument("--screenshot", type=Path, help="open FILE, wait until processed, save a PNG and exit")
     p.add_argument("--demo", action="store_true", help="open the bundled demo race file")
+    p.add_argument("--workspace", metavar="NAME", help="open in this saved workspace (File → Workspaces)")
     p.set_defaults(run=cmd_gui)
 
 

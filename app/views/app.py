@@ -58,6 +58,7 @@ def run_gui(args) -> int:
     app.setApplicationName("Pitwall")
     apply_theme(app)
     window = build_window(getattr(args, "home", None))
+    window.workspaces.use_at_start(getattr(args, "workspace", None))  # an unknown name fails here, clearly
     exit_code = [0]
     window.show()  # lays the docks out and restores the saved layout
     if args.screenshot:

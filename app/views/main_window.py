@@ -24,6 +24,7 @@ from app.views.docks import DOCKS
 from app.views.export_dialog import ExportDialog
 from app.views.sync_menu import SyncMenu
 from app.views.theme import ERROR, MUTED
+from app.views.workspace_menu import WorkspaceMenu
 from app.workers.ingest import start_ingest, start_recording
 from app.workers.runner import Job
 
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self._layout_pending = True  # laid out on first show: tabifying before it leaves stray tab bars on screen
         self._update_recent_menu()
         ctx.runner.job_added.connect(self._watch_job)
+        self.workspaces = WorkspaceMenu(self, self.file_menu)  # File → Workspaces; applies one on first show
 
     # ---- docks
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -98,6 +100,11 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(self.docks["dock_overlay"], self.docks["dock_corners"], Qt.Orientation.Vertical)
             self.resizeDocks([self.docks["dock_overlay"], self.docks["dock_corners"]], [700, 270],
                              Qt.Orientation.Vertical)
+        for name in ("dock_scatter", "dock_histogram", "dock_tyres", "dock_math"):  # worksheet docks: tabs there
+            if "dock_corners" in self.docks and name in self.docks:
+                self.tabifyDockWidget(self.docks["dock_corners"], self.docks[name])
+        if "dock_corners" in self.docks:
+            self.docks["dock_corners"].raise_()
         # SQL console, reports and cameras are tabs behind the overlay.
         if "dock_overlay" in self.docks:
             for name in ("dock_sql_console", "dock_reports", "dock_camera"):
@@ -126,6 +133,7 @@ class MainWindow(QMainWindow):
     # ---- menus and status bar
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = file_menu
         open_action = QAction("&Open race file…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)

@@ -15,6 +15,7 @@ from app.services.channels import channel_info
 from app.services.distribution import range_mask
 from app.views.context import AppContext
 from app.views.dock_body import dock_body
+from app.views.point_cloud import PointCloud
 from app.views.theme import MUTED, TEXT
 from app.views.worksheet_widgets import ChannelCombo, LapViews, channel_text
 
@@ -24,7 +25,7 @@ PRESETS = {  # label → (x, y)
     "Throttle vs steering": ("steering", "throttle"),
 }
 COLOUR_MAP = pg.colormap.get("CET-L8")  # perceptual dark-blue → yellow; readable on the dark plot
-MAX_POINTS_PER_LAP = 6000  # beyond this a lap is thinned evenly: the cloud's shape is what a person reads
+MAX_POINTS_PER_LAP = 20000  # beyond this a lap is thinned evenly: the cloud's shape is what a person reads
 
 
 class ScatterDock(QDockWidget):
@@ -66,7 +67,7 @@ class ScatterDock(QDockWidget):
         self.status = QLabel()
         self.status.setStyleSheet(f"color: {MUTED};")
         self.setWidget(dock_body(bar, self.plot, self.status))
-        self.clouds: dict[str, pg.ScatterPlotItem] = {}  # lap id → its points
+        self.clouds: dict[str, PointCloud] = {}  # lap id → its points
         self._redraw = QTimer(self, singleShot=True, interval=40)  # coalesce a zoom's many range changes
         self._redraw.timeout.connect(self.redraw)
         state = ctx.state
@@ -148,12 +149,9 @@ class ScatterDock(QDockWidget):
                 idx = idx[np.linspace(0, len(idx) - 1, MAX_POINTS_PER_LAP).astype(int)]
             if c_range is not None and colour_by in view.channels:
                 c = np.asarray(view.channels[colour_by])[keep][idx]
-                brushes = COLOUR_MAP.mapToQColor(_normalise(c, c_range))
-                item = pg.ScatterPlotItem(x[idx], y[idx], size=4, pen=None, brush=brushes)
+                item = PointCloud(x[idx], y[idx], view.colour, values=_normalise(c, c_range), colour_map=COLOUR_MAP)
             else:
-                brush = pg.mkColor(view.colour)
-                brush.setAlpha(150)
-                item = pg.ScatterPlotItem(x[idx], y[idx], size=4, pen=None, brush=brush)
+                item = PointCloud(x[idx], y[idx], view.colour)
             item.setToolTip(view.label)
             self.plot.addItem(item)
             self.clouds[view.lap_id] = item
@@ -174,8 +172,8 @@ class ScatterDock(QDockWidget):
     def _fit(self, x_name: str, y_name: str) -> None:
         """Frame the bulk of the points (a few game glitches far out would shrink the cloud to a dot); a g-g
         diagram keeps one scale on both axes so a circle of grip looks round."""
-        xs = [item.data["x"] for item in self.clouds.values()]
-        ys = [item.data["y"] for item in self.clouds.values()]
+        xs = [item.x for item in self.clouds.values()]
+        ys = [item.y for item in self.clouds.values()]
         gg = (x_name, y_name) == PRESETS["g-g diagram"]
         self.plot.getViewBox().setAspectLocked(gg)
         if not xs or not sum(len(x) for x in xs):
