@@ -89,6 +89,15 @@ class Store:
         with self.session() as s:
             return dict(s.execute(select(Lap.race_id, func.count()).group_by(Lap.race_id)).all())
 
+    def search_races(self, text: str, limit: int = 200) -> list[Race]:
+        """Races whose name, track or car contains `text` (any case), newest first: one indexed-size query, so
+        a catalog of a whole season answers as fast as a small one."""
+        pattern = f"%{text.lower()}%"
+        query = select(Race).where(func.lower(Race.name).like(pattern) | func.lower(Race.track).like(pattern)
+                                   | func.lower(Race.car).like(pattern))
+        with self.session() as s:
+            return list(s.scalars(query.order_by(Race.created_at.desc()).limit(limit)))
+
     def race(self, race_id: str) -> Race | None:
         with self.session() as s:
             return s.get(Race, race_id)
