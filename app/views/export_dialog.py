@@ -1,6 +1,6 @@
-"""File → Export…: the selected laps to CSV / Parquet, or the lap overlay plot to PNG / SVG, to a local file
-or an s3://bucket/key URL. The plot is rendered on the GUI thread (it walks the scene); every write and upload
-runs on the job runner."""
+"""File → Export…: the selected laps to CSV / Parquet / MoTeC i2 (.ld + .ldx), the lap overlay plot to PNG / SVG,
+or the session report (File → Report…) to PDF / HTML, to a local file or (except MoTeC) an s3://bucket/key URL.
+The plot is rendered on the GUI thread (it walks the scene); every write and upload runs on the job runner."""
 
 import importlib
 from collections.abc import Callable
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.errors import PitwallError
 from app.services.lap_export import export_laps
 from app.services.sync.names import is_s3_url
 from app.views.context import AppContext
@@ -37,7 +38,11 @@ CHOICES = (
     ("Selected laps — Parquet", "laps", "parquet"),
     ("Lap overlay plot — PNG", "plot", "png"),
     ("Lap overlay plot — SVG", "plot", "svg"),
+    ("Selected laps — MoTeC i2 (.ld + .ldx)", "laps", "motec"),
+    ("Session report — PDF", "report", "pdf"),
+    ("Session report — HTML", "report", "html"),
 )
+EXTENSIONS = {"motec": "ld"}  # a format whose file suffix is not its name
 svg_module: Any = importlib.import_module("pyqtgraph.exporters.SVGExporter")  # the module, not the class of that name
 
 
@@ -136,10 +141,22 @@ class ExportDialog(QDialog):
         what, fmt = self.choice()
         dest = self.dest.text().strip()
         stem, dot, ext = dest.rpartition(".")
-        if dot and ext.lower() in {c[2] for c in CHOICES} and ext.lower() != fmt:
-            self.dest.setText(f"{stem}.{fmt}")  # keep the name, follow the format
+        want = EXTENSIONS.get(fmt, fmt)
+        if dot and ext.lower() in {EXTENSIONS.get(c[2], c[2]) for c in CHOICES} and ext.lower() != want:
+            self.dest.setText(f"{stem}.{want}")  # keep the name, follow the format
         laps = len(self.ctx.state.selection)
-        if what == "laps":
+        if what == "report":
+            race = self.ctx.state.race
+            self.selection_note.setText("Lap table, best lap vs reference, corners, theoretical best, track map "
+                                        "(F1: pace and strategy) of the race in the browser."
+                                        if race else "Pick a race in the browser first.")
+            self.export_button.setEnabled(bool(race))
+        elif what == "laps" and fmt == "motec":
+            self.selection_note.setText(f"{laps} selected lap{'s' if laps != 1 else ''} one after another, with "
+                                        "lap markers in the .ldx beside the .ld (local files only)."
+                                        if laps else "Select laps in the browser first.")
+            self.export_button.setEnabled(bool(laps))
+        elif what == "laps":
             self.selection_note.setText(f"{laps} selected lap{'s' if laps != 1 else ''}, all channels, one table."
                                         if laps else "Select laps in the browser first.")
             self.export_button.setEnabled(bool(laps))
@@ -150,15 +167,25 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         _, fmt = self.choice()
         start = "" if is_s3_url(self.dest.text()) else self.dest.text()
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", start, f"{fmt.upper()} (*.{fmt});;All files (*)")
+        ext = EXTENSIONS.get(fmt, fmt)
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", start, f"{ext.upper()} (*.{ext});;All files (*)")
         if path:
             self.dest.setText(path)
 
-    def export(self) -> Job:
+    def export(self) -> Job | None:
         what, fmt = self.choice()
         dest, settings, store = self.dest.text().strip(), self.ctx.settings, self.ctx.store
         write: Callable[[Path], object]
-        if what == "laps":
+        if fmt == "motec" and is_s3_url(dest):
+            self._show("<b>Export failed</b> — MoTeC export writes two files (.ld and .ldx): give a local path", ERROR)
+            return None
+        if what == "report":
+            race, reference = self.ctx.state.race, self.ctx.state.reference
+            write = lambda path: _write_report(store, race, reference, path)  # noqa: E731
+        elif fmt == "motec":
+            lap_ids = list(self.ctx.state.selection)
+            write = lambda path: _export_motec(store, lap_ids, path)  # noqa: E731
+        elif what == "laps":
             lap_ids, math = list(self.ctx.state.selection), dict(self.ctx.state.math_channels)
             write = lambda path: export_laps(store, lap_ids, path, fmt, math)  # noqa: E731
         elif fmt == "png":
@@ -169,7 +196,8 @@ class ExportDialog(QDialog):
             write = lambda path: write_bytes(data, path)  # noqa: E731
         self.export_button.setEnabled(False)
         self._show(f"Exporting to {dest}…", MUTED)
-        job = self.ctx.runner.submit(f"Export {what} ({fmt})", lambda _progress: _deliver(settings, dest, write))
+        job = self.ctx.runner.submit(f"Export {what} ({fmt})", lambda _progress: _deliver(settings, dest, write),
+                                     kind="export")
         job.result.connect(lambda where: self._show(f"<b>Exported</b> to {where}", OK))
         job.error.connect(lambda message: self._show(f"<b>Export failed</b> — {message}", ERROR))
         job.finished.connect(self._choice_changed)
@@ -178,6 +206,26 @@ class ExportDialog(QDialog):
     def _show(self, html: str, colour: str) -> None:
         self.result_label.setStyleSheet(f"color: {colour};")
         self.result_label.setText(html)
+
+
+def _export_motec(store, lap_ids: list[str], path: Path) -> Path:
+    from app.services.motec.export import export_motec
+
+    return export_motec(store, lap_ids, path)
+
+
+def _write_report(store, race_id: str | None, reference: str | None, path: Path) -> Path:
+    """Pool thread: gather the report's numbers, paint its charts into QImages, write the file."""
+    from app.services.session_report import build_report
+    from app.views.session_report import write_report
+
+    if not race_id:
+        raise PitwallError("Pick a race in the browser first.")
+    try:
+        report = build_report(store, race_id, reference)
+    except PitwallError:  # the selected reference is not a lap this race can compare with: use the default
+        report = build_report(store, race_id)
+    return write_report(report, path)
 
 
 def _deliver(settings, dest: str, write):

@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         export_action = QAction("&Export laps or plot…", self, shortcut=QKeySequence("Ctrl+E"))
         export_action.triggered.connect(self.open_export)
         file_menu.addAction(export_action)
+        report_action = QAction("&Report…", self)  # the session report, PDF or HTML (in the Export dialog)
+        report_action.triggered.connect(self.open_report)
+        file_menu.addAction(report_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -165,6 +168,12 @@ class MainWindow(QMainWindow):
         self.export_dialog = ExportDialog(self.ctx, overlay.glw.ci, self)
         self.export_dialog.open()
         return self.export_dialog
+
+    def open_report(self) -> ExportDialog:
+        """File → Report…: the Export dialog, set to the session report of the race in the browser."""
+        dialog = self.open_export()
+        dialog.set_choice("report", "pdf")
+        return dialog
 
     def _update_recent_menu(self) -> None:
         self.recent_menu.clear()
