@@ -68,7 +68,7 @@ def test_open_compare_two_laps_and_follow_the_cursor(qtbot, window):
     window.open_file(DEMO)  # what File → Open calls with the chosen path
     row = wait_for_race(qtbot, window, "Ready")
     browser = window.dock("dock_browser")
-    assert browser.races.index(row, 3).data() == "Ready"
+    assert browser.races.index(row, browser.races.STATUS_COL).data() == "Ready"
     qtbot.waitUntil(lambda: len(browser.laps.laps) > 0)
     assert browser.laps.index(full_lap_rows(window)[0], 2).data() == "best"
 
@@ -124,8 +124,8 @@ def test_a_bad_file_shows_failed_with_the_reason(qtbot, window, tmp_path):
     job = window.open_file(bad)
     row = wait_for_race(qtbot, window, "Failed")
     model = window.dock("dock_browser").races
-    reason = model.index(row, 3).data(Qt.ItemDataRole.ToolTipRole)
-    assert model.index(row, 3).data() == "Failed"
+    reason = model.index(row, model.STATUS_COL).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(row, model.STATUS_COL).data() == "Failed"
     assert reason and reason == model.races[row].error
     qtbot.waitUntil(lambda: job.is_finished)
     assert job.status == "Failed" and job.message == reason  # the jobs panel shows the same one line

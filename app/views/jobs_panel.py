@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionProgressBar,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.context import AppContext
+from app.views.dock_body import wrapping_policy
 from app.views.table_model import Index, ListTableModel
 from app.views.theme import ERROR, MUTED, OK, WARN
 from app.workers.runner import Job
@@ -114,7 +114,7 @@ class JobsDock(QDockWidget):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail.setSizePolicy(wrapping_policy())
         self.detail.hide()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_selected)

@@ -3,16 +3,17 @@
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
 from app.domain.models import LapFlag
 from app.services.f1_session.laps import driver_of
 from app.services.lap_timing import best_lap, fastest_full, gap_text, is_full_valid, timing_marks
 from app.services.laps import format_lap_time
+from app.services.race_listing import race_date, race_warnings
 from app.store.schema import Lap, Race
 from app.views.table_model import Index, ListTableModel
-from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS, SYNC_COLOURS, readable
+from app.views.theme import ACCENT, ERROR, MUTED, STATUS_COLOURS, SYNC_COLOURS, WARN, readable
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's race / lap id
 PURPLE = "#b388ff"  # session best, as on a timing screen
@@ -39,9 +40,27 @@ def dot(colour: str) -> QIcon:
     return _dots[colour]
 
 
+def warning_mark() -> QIcon:
+    """A small amber triangle with "!", the mark of a damaged race file."""
+    if "warning" not in _dots:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(WARN))
+        painter.drawPolygon(QPolygonF([QPointF(6, 0.5), QPointF(11.5, 11.5), QPointF(0.5, 11.5)]))
+        painter.setPen(QColor("#000000"))
+        painter.drawLine(6, 4, 6, 8)
+        painter.drawPoint(6, 10)
+        painter.end()
+        _dots["warning"] = QIcon(pixmap)
+    return _dots["warning"]
+
+
 class RaceModel(ListTableModel):
-    HEADERS = ("Race", "Track", "Laps", "Status", "Sync")
-    SYNC_COL = 4
+    HEADERS = ("Race", "Track", "Date", "Laps", "Status", "Sync")
+    DATE_COL, LAPS_COL, STATUS_COL, SYNC_COL = 2, 3, 4, 5
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -89,8 +108,14 @@ class RaceModel(ListTableModel):
     def row_of(self, race_id: str) -> int:
         return next((i for i, r in enumerate(self.races) if r.id == race_id), -1)
 
-
-
+    def tooltip(self, race: Race) -> str:
+        """The race's story in a line or a list: why it failed, or what a damaged file lost."""
+        if race.error:
+            return race.error
+        warnings = race_warnings(race)
+        if warnings:
+            return "Damaged file, opened with everything that could be read:\n" + "\n".join(f"• {w}" for w in warnings)
+        return f"{race.name} — {race.status}"
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         race = self.races[index.row()]
@@ -98,14 +123,20 @@ class RaceModel(ListTableModel):
         if col == self.SYNC_COL and role != ID_ROLE:
             return self._sync_data(race, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (race.name, race.track or "—", self.lap_counts.get(race.id, 0) or "", race.status)[col]
+            return (race.name, race.track or "—", race_date(race), self.lap_counts.get(race.id, 0) or "",
+                    race.status)[col]
         if role == ID_ROLE:
             return race.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return race.error if race.error else f"{race.name} — {race.status}"
-        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
-            return QColor(STATUS_COLOURS.get(race.status, MUTED))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return self.tooltip(race)
+        damaged = col == self.STATUS_COL and bool(race_warnings(race))
+        if role == Qt.ItemDataRole.DecorationRole and damaged:
+            return warning_mark()
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.STATUS_COL:
+            return QColor(WARN if damaged else STATUS_COLOURS.get(race.status, MUTED))
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.DATE_COL:
+            return QColor(MUTED)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.LAPS_COL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -19,8 +19,8 @@ from app.services.analytics import Archive, DeviceSource, open_archive, run_repo
 from app.services.laps import format_lap_time
 from app.views.context import AppContext
 from app.views.dock_body import dock_body
-from app.views.sql_console import MAX_COLUMN_WIDTH, Outcome
 from app.views.sql_model import ResultTableModel
+from app.views.sql_shared import Outcome, fit_columns
 from app.views.theme import ERROR, MUTED
 from app.workers.runner import Job
 
@@ -78,7 +78,7 @@ class ReportsDock(QDockWidget):
         bar.addWidget(self.browse)
         bar.addWidget(self.refresh_button)
         self.setWidget(dock_body(bar, self.table, self.status))
-        ctx.runner.job_added.connect(self._watch)
+        ctx.state.catalog_changed.connect(self._catalog_changed)
         ctx.state.devices_changed.connect(self._devices_changed)
         self._update_source()
         self.refresh()
@@ -117,7 +117,7 @@ class ReportsDock(QDockWidget):
             return out
 
         self._say("Running…")
-        self.job = self.ctx.runner.submit(f"Report: {name}", work, quiet=True)
+        self.job = self.ctx.runner.submit(f"Report: {name}", work, quiet=True, kind="report")
         self.job.result.connect(self._finished)
         self.job.error.connect(lambda message: self._done(message))
         return self.job
@@ -128,10 +128,7 @@ class ReportsDock(QDockWidget):
             return
         if out.result is not None:
             self.model.set_result(out.result)
-            self.table.resizeColumnsToContents()
-            header = self.table.horizontalHeader()
-            for col in range(self.model.columnCount()):
-                header.resizeSection(col, min(header.sectionSize(col) + 16, MAX_COLUMN_WIDTH))
+            fit_columns(self.table, padding=16)
             rows = out.result.row_count
             self._done(f"{rows:,} row{'s' if rows != 1 else ''} · {out.result.elapsed:.3f} s", error=False)
         else:
@@ -155,9 +152,9 @@ class ReportsDock(QDockWidget):
         self._again = False
         self._interrupt()
 
-    def _watch(self, job: Job) -> None:
-        if not job.quiet and not job.title.startswith("Export"):  # an ingest may change the archive
-            job.finished.connect(self.refresh)
+    def _catalog_changed(self, settled: bool) -> None:
+        if settled:  # an ingest (or sync) ended: the archive may hold more
+            self.refresh()
 
     def _source_edited(self) -> None:
         self.ctx.state.set_devices(self.source.text())

@@ -5,7 +5,6 @@ interrupts DuckDB. SQL errors are the console's answer (shown inline), not faile
 """
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -33,22 +32,11 @@ from app.views.sql_editor import SqlEditor
 from app.views.sql_library import SqlLibrary
 from app.views.sql_model import ResultTableModel
 from app.views.sql_plot import ResultPlot
+from app.views.sql_shared import Outcome, fit_columns
 from app.views.theme import ACCENT, ERROR, MUTED
 from app.workers.runner import Job
 
-MAX_COLUMN_WIDTH = 320
 EXPORT_FILTERS = "CSV (*.csv);;Parquet (*.parquet)"
-
-
-@dataclass
-class Outcome:
-    """What a console job hands back: the result or the one-line reason there is none, and the table list."""
-
-    result: QueryResult | None = None
-    error: str | None = None
-    cancelled: bool = False
-    schema: dict[str, list[tuple[str, str]]] | None = None
-    seconds: float = 0.0
 
 
 def button(text: str, tip: str) -> QPushButton:
@@ -114,7 +102,8 @@ class SqlConsoleDock(QDockWidget):
 
         self._cancel_timer = QTimer(self, interval=100)  # repeat: the query may not have reached DuckDB yet
         self._cancel_timer.timeout.connect(self.session.cancel)
-        ctx.runner.job_added.connect(self._watch)
+        # An ingest (or sync) that ended may have changed the archive's tables.
+        ctx.state.catalog_changed.connect(self._catalog_changed)
         ctx.state.devices_changed.connect(self._set_devices)
         self._update_buttons()
         self._refresh_history()
@@ -201,7 +190,7 @@ class SqlConsoleDock(QDockWidget):
             out.seconds = time.perf_counter() - start
             return out
 
-        self.job = self.ctx.runner.submit(title, work, quiet=quiet)
+        self.job = self.ctx.runner.submit(title, work, quiet=quiet, kind="query")
         self.job.result.connect(self._finished)
         self.job.error.connect(lambda message: self._failed(message))
         self._update_buttons()
@@ -238,10 +227,7 @@ class SqlConsoleDock(QDockWidget):
         self.result = result
         self.model.set_result(result)
         self.table.scrollToTop()
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(header.sectionSize(col) + 12, MAX_COLUMN_WIDTH))
+        fit_columns(self.table)
         self.plot.set_result(result)
         kept = " (first rows only: the result was larger)" if result.truncated else ""
         rows = "row" if result.row_count == 1 else "rows"
@@ -265,7 +251,7 @@ class SqlConsoleDock(QDockWidget):
         if result is None:
             return None
         job = self.ctx.runner.submit(f"Export {result.row_count:,} rows to {path.name}",
-                                     lambda progress: export_result(result, path))
+                                     lambda progress: export_result(result, path), kind="export")
         self._say(f"Exporting to {path}…")
         job.result.connect(lambda written: self._say(f"Exported {result.row_count:,} rows to {written}"))
         job.error.connect(lambda message: self._say(message, error=True))
@@ -292,9 +278,9 @@ class SqlConsoleDock(QDockWidget):
         self.history.setCurrentIndex(-1)
 
     # ---- archive changes
-    def _watch(self, job: Job) -> None:
-        if not job.quiet and not job.title.startswith("Export"):  # an ingest (or sync) may change the archive
-            job.finished.connect(self.load_tables)
+    def _catalog_changed(self, settled: bool) -> None:
+        if settled:
+            self.load_tables()
 
     def _set_devices(self, location: str) -> None:
         self._devices, self._devices_changed = location or None, True

@@ -35,6 +35,11 @@ class SharedState(QObject):
     ab_range_changed = Signal(object)  # (lo, hi) in reference metres, or None when no A/B range is set
     map_channel_changed = Signal(str)  # the channel the track map is coloured by
     math_channels_changed = Signal(dict)  # name → expression text
+    # The catalog may have changed (a race appeared, became Ready or Failed, was forgotten; sync state): views
+    # that list races read it again, on the job runner. True: settled (a job ended, settings changed); False:
+    # a job is still writing (a race shows Processing). Emitted for catalog jobs (app.views.context) and by
+    # views that change what the listing shows (S3 settings).
+    catalog_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +93,9 @@ class SharedState(QObject):
         if self.x_range is None or (abs(lo - self.x_range[0]) > 1e-6 or abs(hi - self.x_range[1]) > 1e-6):
             self.x_range = (float(lo), float(hi))
             self.range_changed.emit(float(lo), float(hi))
+
+    def notify_catalog_changed(self, settled: bool = True) -> None:
+        self.catalog_changed.emit(settled)
 
     def set_analysis(self, analysis: "SelectionAnalysis") -> None:
         """A comparison the analysis worker finished (always emits: a new result is a new object)."""

@@ -1,13 +1,13 @@
 """The Sync menu: S3 settings, push all / the selected race, pull, status — each a job on the runner.
 
 Progress is in bytes (scaled to KiB for transfers over 2 GiB, since Qt signals carry 32-bit ints); the jobs
-panel cancels a job, which stops the transfer at its next progress call. The browser re-reads the sync state
-when a job ends.
+panel cancels a job, which stops the transfer at its next progress call. Sync jobs are of kind "sync": when one
+ends, the shared state says the catalog changed and the browser reads the sync state again (no view is called).
 """
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
@@ -20,7 +20,6 @@ from app.workers.runner import Job
 if TYPE_CHECKING:
     from app.services.sync.pull import PullReport
     from app.services.sync.push import PushReport
-    from app.views.browser import BrowserDock
     from app.views.main_window import MainWindow
 
 INT32 = 2**31 - 1
@@ -72,17 +71,14 @@ class SyncMenu:
         return self.dialog
 
     def _settings_saved(self) -> None:
-        self._browser().refresh()
+        self.ctx.state.notify_catalog_changed()  # another target: every race's sync state reads again
         self.window.show_message("S3 settings saved.")
-
-    def _browser(self) -> "BrowserDock":
-        return cast("BrowserDock", self.window.dock("dock_browser"))
 
     # ---- jobs
     def _submit(self, title: str, fn: Callable, done: Callable[[Any], tuple[str, bool]]) -> Job:
         settings = self.ctx.settings  # the values at the moment the user asked
         job = self.ctx.runner.submit(
-            title, lambda progress: fn(_sync("config").target_from(settings), qt_progress(progress)))
+            title, lambda progress: fn(_sync("config").target_from(settings), qt_progress(progress)), kind="sync")
         job.finished.connect(lambda: self._finished(job, done))
         return job
 
@@ -90,7 +86,6 @@ class SyncMenu:
         # Connected after the main window's own handler, so the summary replaces its "…: done".
         if job.status == "Done":
             self.window.show_message(*done(job.value))
-        self._browser().refresh()
 
     def push(self, race_ids: list[str] | None = None) -> Job:
         store = self.ctx.store

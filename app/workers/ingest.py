@@ -13,7 +13,8 @@ from app.workers.runner import Job, JobRunner
 def start_ingest(runner: JobRunner, store: Store, path: Path) -> Job:
     """Job result: app.services.ingest.IngestResult. The race shows as Processing, then Ready or Failed."""
     path = Path(path)
-    return runner.submit(f"Open {path.name}", lambda progress: ingest_file(store, path, progress))
+    return runner.submit(f"Open {path.name}", lambda progress: ingest_file(store, path, progress),
+                         kind="ingest")
 
 
 def start_recording(runner: JobRunner, store: Store, port: int = DEFAULT_PORT,
@@ -33,4 +34,4 @@ def start_recording(runner: JobRunner, store: Store, port: int = DEFAULT_PORT,
         progress(stats.packets, stats.packets, f"{stats.packets} packets recorded, {stats.dropped} dropped")
         return ingest_file(store, output)  # not cancellable: the user asked to stop recording, not to discard it
 
-    return runner.submit(f"Record AMS2 (UDP {port})", run)
+    return runner.submit(f"Record AMS2 (UDP {port})", run, kind="record")

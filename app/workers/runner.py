@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 JobFn = Callable[[Progress], Any]
 TERMINAL = ("Done", "Failed", "Cancelled")
+# Job kinds views react to (never to titles). A job with no kind that is not quiet is taken to change the catalog.
+CATALOG_KINDS = frozenset({"ingest", "record", "f1-load", "sync", "forget"})  # change races, laps or sync state
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress updates a second reach the GUI thread
 
 
@@ -37,10 +39,11 @@ class Job(QObject):
     _result_bg = Signal(object)
     _error_bg = Signal(str, str)  # status, message
 
-    def __init__(self, title: str, quiet: bool = False, parent: QObject | None = None) -> None:
+    def __init__(self, title: str, quiet: bool = False, parent: QObject | None = None, kind: str | None = None) -> None:
         super().__init__(parent)
         self.title = title
         self.quiet = quiet  # housekeeping jobs (loading laps) stay out of the jobs list unless they fail
+        self.kind = kind  # "ingest", "export", "report", … (see CATALOG_KINDS); None: not said
         self.status = "Queued"
         self.message = ""
         self.done = 0
@@ -67,6 +70,11 @@ class Job(QObject):
     @property
     def is_finished(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def changes_catalog(self) -> bool:
+        """Whether views showing races, laps or sync state should read the catalog again after this job."""
+        return self.kind in CATALOG_KINDS if self.kind is not None else not self.quiet
 
     # ---- pool thread
     def _run(self, fn: JobFn) -> None:
@@ -130,10 +138,10 @@ class JobRunner(QObject):
         self._pool.setMaxThreadCount(threads)
         self.jobs: list[Job] = []
 
-    def submit(self, title: str, fn: JobFn, *, quiet: bool = False) -> Job:
+    def submit(self, title: str, fn: JobFn, *, quiet: bool = False, kind: str | None = None) -> Job:
         """Queue `fn(progress)` on the pool. Connect to the returned Job's signals right away:
         nothing is delivered before control returns to the event loop."""
-        job = Job(title, quiet=quiet)
+        job = Job(title, quiet=quiet, kind=kind)
         self.jobs.append(job)
         job.finished.connect(self._forget_old)
         self.job_added.emit(job)
