@@ -9,6 +9,7 @@ from app.views.corners_dock import CornersDock
 from app.views.f1_browser import F1BrowserDock
 from app.views.f1_info import SessionInfoDock
 from app.views.histogram_dock import HistogramDock
+from app.views.history_dock import HistoryDock
 from app.views.jobs_panel import JobsDock
 from app.views.math_dock import MathDock
 from app.views.overlay import LapOverlayDock
@@ -34,6 +35,7 @@ DOCKS = [
     (SessionInfoDock, LEFT),
     (SqlConsoleDock, RIGHT),
     (ReportsDock, RIGHT),
+    (HistoryDock, RIGHT),  # F1 history: a tab beside Reports
     (CameraDock, RIGHT),
     (ScatterDock, RIGHT),  # the worksheet docks: tabs beside the corners table, under the plots
     (HistogramDock, RIGHT),

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
             self.docks["dock_corners"].raise_()
         # SQL console, reports and cameras are tabs behind the overlay.
         if "dock_overlay" in self.docks:
-            for name in ("dock_sql_console", "dock_reports", "dock_camera"):
+            for name in ("dock_sql_console", "dock_reports", "dock_history", "dock_camera"):
                 if name in self.docks:
                     self.tabifyDockWidget(self.docks["dock_overlay"], self.docks[name])
             self.docks["dock_overlay"].raise_()

@@ -7,14 +7,17 @@ history; its laps still show beside the historical ones (`own_*` fields). Withou
 archive-only reports' rows with the history fields empty.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from datetime import date
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from app.services.history import summary_sql as sql
 from app.services.history.venues import Circuit, VenueMatcher, normalise
+
+if TYPE_CHECKING:  # DuckDB itself loads with the archive, on a worker thread, not with the window
+    import duckdb
 
 
 def _records(conn: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
