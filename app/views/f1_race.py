@@ -130,6 +130,6 @@ class RaceDock(F1SessionDock):
                 if c == 4 and gained:
                     item.setForeground(QColor(OK if gained > 0 else ERROR))
                 if c in (0, 3, 4, 5, 7, 8):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.results.setItem(r, c, item)
         self.results.resizeColumnsToContents()
