@@ -16,7 +16,9 @@ from app.store.paths import DataPaths
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-_PASSWORD = re.compile(r"(?P<head>^[a-z0-9+]+://[^:/@]*:)(?P<secret>[^@]*)(?P<tail>@)", re.IGNORECASE)
+CONNECT_TIMEOUT_S = 10  # an unreachable server answers with an error, not a hang
+# scheme://user:PASSWORD@host... anywhere in a text; the password runs to the last "@" before the path.
+_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^/\s]*)(?P<tail>@)", re.IGNORECASE)
 
 
 def catalog_url(paths: DataPaths, override: str | None = None) -> str:
@@ -47,9 +49,80 @@ def make_engine(url: str) -> Engine:
             return engine
         # A shared server: check connections before use (a restarted server leaves dead ones in the pool),
         # and keep the pool modest: every Pitwall process of the team holds one.
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S} if url.lower().startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True,
+                             connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise PitwallError(f"Cannot use the catalog URL {mask_url(url)}: {exc}") from None
+
+
+def with_password(url: str, password: str | None) -> str:
+    """The URL with `password` put in (the settings dialog keeps the password in a field of its own)."""
+    if not password:
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        return parsed._replace(password=None).render_as_string(hide_password=False)  # set() ignores a None
+    except ArgumentError:
+        return mask_url(url)
+
+
+def check_catalog(url: str) -> tuple[str, str]:
+    """The Team archive section's Test connection for the catalog: (verdict, one line), never raises.
+    Verdicts: ok, credentials, database (no such database), unreachable, config (a bad URL) or error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.errors import PitwallError
+    from app.store.migrations import LATEST, current_version
+
+    where = mask_url(url)
+    try:
+        engine = make_engine(url)
+    except PitwallError as exc:
+        return "config", str(exc)
+    try:
+        with engine.connect() as conn:
+            version = current_version(conn)
+            races = int(conn.exec_driver_sql("SELECT count(*) FROM races").scalar() or 0) if version else 0
+            name = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(conn.dialect.name, conn.dialect.name)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        text = mask_url(reason[0]) if reason else type(exc).__name__
+        low = text.lower()
+        if "password" in low or "authentication" in low:
+            return "credentials", f"The catalog server at {where} refused the user or password: {text}"
+        if "database" in low and "does not exist" in low:
+            return "database", f"No such database at {where}: {text}"
+        if any(w in low for w in ("refused", "could not connect", "timeout", "timed out", "resolve", "no route")):
+            return "unreachable", f"Cannot reach the catalog server at {where}: {text}"
+        return "error", f"The catalog at {where} failed: {text}"
+    finally:
+        engine.dispose()
+    if version > LATEST:
+        return "error", f"The catalog at {where} was written by a newer Pitwall (schema {version})."
+    at = _server(url)
+    if version == 0:
+        return "ok", f"Connected to {name}{at}: an empty database; Pitwall creates its tables when it starts."
+    return "ok", f"Connected to {name}{at}: schema {version}, {races} race{'' if races == 1 else 's'}."
+
+
+def _server(url: str) -> str:
+    """ " at HOST:PORT, database NAME" (words, so a message wraps), or "" for a file."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.host:
+        return ""
+    return f" at {parsed.host}{':' + str(parsed.port) if parsed.port else ''}, database {parsed.database}"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.services.sync import secrets
 from app.services.sync.saved import S3Form, applied, form_of, save
 from app.views.context import AppContext
+from app.views.team_archive_dialog import TeamArchiveSection
 from app.views.theme import ERROR, MUTED, OK, WARN
 
 VERDICTS = {  # verdict -> (heading, colour)
@@ -43,7 +44,7 @@ class S3SettingsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("S3 settings")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(620)
         form = form_of(ctx.settings)
         self.endpoint = self._line(form.endpoint, "http://minio.local:9000 — empty for AWS S3")
         self.region = self._line(form.region, "us-east-1")
@@ -103,6 +104,9 @@ class S3SettingsDialog(QDialog):
         layout.addWidget(self.env_note)
         layout.addSpacing(6)
         layout.addLayout(test_row)
+        # Which catalog and file store this window uses; Test connection for the catalog server and the bucket.
+        self.team = TeamArchiveSection(ctx, lambda: applied(self.ctx.settings, self.form(), self._secret()))
+        layout.addWidget(self.team)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
