@@ -18,6 +18,7 @@ from PySide6.QtGui import QFontMetrics  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMenu  # noqa: E402
 
 from app.errors import PitwallError  # noqa: E402
+from app.services.laps import lap_labels  # noqa: E402
 from app.views.app import build_window  # noqa: E402
 from app.views.theme import WARN  # noqa: E402
 from tests.conftest import DEMO_RACE, SHORT_RACE  # noqa: E402
@@ -265,3 +266,32 @@ def test_only_jobs_of_catalog_kinds_say_the_catalog_changed(qtbot, window, tmp_p
     assert job.kind == "ingest"
     qtbot.waitUntil(lambda: job.is_finished, timeout=30000)
     assert told and told[-1] is True  # settled once it ended
+
+
+# ---- lap labels
+def test_every_lap_has_its_own_label_in_the_table_and_the_legend(qtbot, window):
+    race = open_and_wait(qtbot, window, DEMO_RACE)
+    browser, state = window.dock("dock_browser"), window.ctx.state
+    state.set_race(race.id)
+    qtbot.waitUntil(lambda: browser.laps.rowCount() == 9)
+    model, view = browser.laps, browser.lap_view
+    shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert len({lap.number for lap in model.laps}) < 9  # the game's counter repeats…
+    assert len(set(shown)) == 9  # …the labels do not
+    assert shown == [lap_labels(model.laps)[lap.id] for lap in model.laps]
+    timed = [lap for lap in model.laps if lap.lap_time and not lap.flag_list]
+    assert [model.index(model.laps.index(lap), 0).data() for lap in timed] == \
+        [f"Run 3 · lap {lap.number}" for lap in timed]
+    qtbot.waitUntil(lambda: all(shows_whole_text(view, r, 0) for r in range(model.rowCount())))
+
+    # The overlay's legend names the selected laps the same way.
+    fastest, second = sorted(timed, key=lambda lap: lap.lap_time)[:2]
+    browser.select([fastest.id, second.id])
+    qtbot.waitUntil(lambda: state.analysis is not None and set(state.analysis.selection) == {fastest.id, second.id},
+                    timeout=20000)
+    assert state.analysis.labels == {fastest.id: f"Run 3 · lap {fastest.number}",
+                                     second.id: f"Run 3 · lap {second.number}"}
+    overlay = window.dock("dock_overlay")
+    qtbot.waitUntil(lambda: len(overlay.legend.items) == 2, timeout=10000)
+    legend = " ".join(label.text for _, label in overlay.legend.items)
+    assert f"Run 3 · lap {fastest.number}" in legend and f"Run 3 · lap {second.number}" in legend

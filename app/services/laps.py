@@ -31,8 +31,8 @@ def race_dict(race: Race | RaceRow, lap_count: int | None = None) -> dict:
 
 def lap_dicts(laps: Sequence[Lap | LapRow]) -> list[dict]:
     """`lap_dict` of every lap of one race, labelled as their race's lap table labels them."""
-    labels = lap_labels(laps)
-    return [lap_dict(lap, _stored_label(lap) or labels[lap.id]) for lap in laps]
+    labels = race_labels(laps)
+    return [lap_dict(lap, labels[lap.id]) for lap in laps]
 
 
 def lap_dict(lap: Lap | LapRow, label: str | None = None) -> dict:
@@ -103,6 +103,19 @@ def lap_label(lap: LapLike, laps_of_race: Sequence[LapLike] | None = None) -> st
     if laps_of_race:
         return lap_labels(laps_of_race).get(lap.id) or _own_label(lap, "")
     return _own_label(lap, "")
+
+
+def race_labels(laps: Sequence[LapLike]) -> dict[str, str]:
+    """`lap_label` of every lap of one race at once (the stored label, else the rule over the race's laps)."""
+    computed: dict[str, str] | None = None
+    out = {}
+    for lap in laps:
+        stored = _stored_label(lap)
+        if stored is None:
+            computed = computed if computed is not None else lap_labels(laps)
+            stored = computed[lap.id]
+        out[lap.id] = stored
+    return out
 
 
 def label_rows(laps: Sequence[Lap]) -> None:

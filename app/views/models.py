@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 from app.domain.models import LapFlag
 from app.services.f1_session.laps import driver_of
 from app.services.lap_timing import best_lap, fastest_full, gap_text, is_full_valid, timing_marks
-from app.services.laps import format_lap_time
+from app.services.laps import format_lap_time, race_labels
 from app.services.race_listing import race_date, race_warnings
 from app.store.schema import Lap, Race
 from app.views.table_model import Index, ListTableModel
@@ -168,6 +168,7 @@ class LapModel(ListTableModel):
         self.bests: dict[str, dict[str, str]] = {}  # lap id → {column: "purple" | "green"}
         self.tyres: dict[str, str] = {}
         self.drivers: dict[str, str] = {}  # lap id → driver code (car number when there is no driver list)
+        self.labels: dict[str, str] = {}  # lap id → app.services.laps label ("Run 3 · lap 2"), AMS2 laps
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     @property
@@ -180,6 +181,14 @@ class LapModel(ListTableModel):
     def headers(self) -> tuple[str, ...]:
         return self.F1_HEADERS if self.is_f1 else self.HEADERS
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.SizeHintRole and orientation == Qt.Orientation.Horizontal:
+            # Qt's own header hint reserves room for padding and a sort arrow on every section; the timing
+            # columns are narrow, so ask for the text plus the arrow only: the whole table fits a side dock.
+            text = self.headers()[section]
+            return QSize(QFontMetrics(QFont()).horizontalAdvance(text) + HEADER_EXTRA_PX, 24)
+        return super().headerData(section, orientation, role)
+
     def set_laps(self, laps: list[Lap]) -> None:
         self.beginResetModel()
         self.laps = list(laps)
@@ -190,6 +199,7 @@ class LapModel(ListTableModel):
         self.bests = timing_marks(laps, per_driver=f1)
         self.tyres = {lap.id: _tyre(metas[lap.id]) for lap in laps} if f1 else {}
         self.drivers = {lap.id: driver_of(lap, metas[lap.id]) for lap in laps} if f1 else {}
+        self.labels = {} if f1 else race_labels(laps)  # F1: the Driver column tells laps apart
         self._apply_sort()
         self.endResetModel()
 
@@ -219,13 +229,14 @@ class LapModel(ListTableModel):
             return getattr(lap, self.TIMING[key])
         if key == "gap":
             return lap.lap_time
-        return {"driver": self.drivers.get(lap.id), "lap": lap.number, "tyre": self.tyres.get(lap.id) or None,
+        lap_order = lap.number if self.is_f1 else lap.start_time  # labels run in session order
+        return {"driver": self.drivers.get(lap.id), "lap": lap_order, "tyre": self.tyres.get(lap.id) or None,
                 "flags": ", ".join(lap.flag_list) or None}[key]
 
     # ---- cells
     def _text(self, lap: Lap, key: str) -> Any:
         if key == "lap":
-            return lap.number
+            return self.labels.get(lap.id, lap.number)
         if key == "time":
             return format_lap_time(lap.lap_time)
         if key == "gap":
@@ -267,12 +278,15 @@ class LapModel(ListTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("flags", "driver", "tyre"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and key not in ("flags", "driver", "tyre") \
+                and not (key == "lap" and self.labels):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and lap.flag_list:
             return "Not comparable as a full lap: " + ", ".join(lap.flag_list)
         return None
 
+
+HEADER_EXTRA_PX = 26  # header padding (2 × 6 px in the theme) and the sort arrow
 
 # Flags as short words in the table (the tooltip has them in full): the column stays narrow enough to show.
 FLAG_SHORT: dict[str, str] = {LapFlag.OUT_LAP: "out", LapFlag.IN_LAP: "in", LapFlag.INVALID: "invalid",
