@@ -104,14 +104,14 @@ def test_pages_match_pandas(history_archive):
     from app.services.analytics.reports import page_report
 
     res, races = frame("results"), frame("races")
-    seasons = page_report(history_archive, "drivers", "alonso").records()
+    seasons = page_report(history_archive.home, "drivers", "alonso").records()
     mine = res[res.driverId == 4].merge(races[["raceId", "year"]], on="raceId")  # alonso is driverId 4
     assert [s["year"] for s in seasons] == sorted(mine.year.unique())
     for s in seasons:
         year = mine[mine.year == s["year"]]
         assert s["races"] == year.raceId.nunique() and s["wins"] == int((year.position == 1).sum())
         assert s["points"] == pytest.approx(year.points.sum())
-    monza = page_report(history_archive, "circuits", "monza").records()
+    monza = page_report(history_archive.home, "circuits", "monza").records()
     assert len(monza) == 73 and monza[0]["year"] == 1950 and monza[0]["winner"] == "Nino Farina"
     assert min(r["fastest_lap"] for r in monza if r["fastest_lap"]) == pytest.approx(81.046)
 

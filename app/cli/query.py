@@ -6,7 +6,7 @@ import math
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli.common import print_json, settings_from, table
+from app.cli.common import home_from, print_json, settings_from, table
 from app.errors import PitwallError
 
 if TYPE_CHECKING:
@@ -89,6 +89,11 @@ def cmd_report(args) -> int:
         if args.which:
             raise PitwallError(f"The {args.kind} report takes no sub-report.")
         name = args.kind
+        # the history summaries read the data directory directly: no DuckDB connection, no catalog copy
+        from app.services.analytics.reports import summary_report
+
+        _print(summary_report(home_from(args), name), args, PLAIN_COLUMNS.get(name))
+        return 0
     from app.services.analytics import run_report
 
     store, archive = _open(args, args.source if args.kind == "devices" else None)
@@ -113,13 +118,7 @@ PLAIN_COLUMNS = {
 def _report_page(args) -> int:
     from app.services.analytics.reports import page_report
 
-    store, archive = _open(args, None)
-    try:
-        result = page_report(archive, args.kind, args.ref)
-    finally:
-        archive.close()
-        store.close()
-    _print(result, args)
+    _print(page_report(home_from(args), args.kind, args.ref), args)
     return 0
 
 

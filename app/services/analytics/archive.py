@@ -38,6 +38,7 @@ class Archive:
     restricted: bool
     devices: DeviceSource | None = None
     allowed: list[str] = field(default_factory=list)  # folders (ending in "/") and files DuckDB may read
+    home: Path | None = None  # the data directory (the history reports read it directly)
 
     def close(self) -> None:
         self.conn.close()
@@ -77,7 +78,8 @@ def open_archive(store: Store, devices: DeviceSource | None = None, unrestricted
     except BaseException:
         conn.close()
         raise
-    return Archive(conn, tables + ["samples", *history], restricted=not unrestricted, devices=devices, allowed=allowed)
+    return Archive(conn, tables + ["samples", *history], restricted=not unrestricted, devices=devices, allowed=allowed,
+                   home=paths.home)
 
 
 def readable_folders(paths: DataPaths) -> list[str]:

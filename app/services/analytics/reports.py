@@ -2,15 +2,17 @@
 (app/services/history/summaries.py); device reports: a bundled saved query run on the archive."""
 
 import time
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from app.errors import Cancelled, PitwallError
+from app.errors import PitwallError
 from app.services.analytics.archive import Archive
 from app.services.analytics.console import QueryResult, run_query
 from app.services.analytics.queries import BUNDLED_DIR, expand
 from app.services.history import summaries
+from app.services.history.store import current
 
 ARCHIVE_REPORTS = ("circuits", "drivers")
 DEVICE_REPORTS = ("overview", "daily", "list", "latest")
@@ -45,34 +47,31 @@ def run_report(archive: Archive, name: str) -> QueryResult:
 
 
 def history_report(archive: Archive, name: str) -> QueryResult:
-    """'drivers' or 'circuits' over the history and the user's sessions, as a table of fixed columns."""
+    """'drivers' or 'circuits' over the history and the user's sessions (see summaries.py)."""
+    if archive.home is None:
+        raise PitwallError("This archive has no data directory to read the F1 history from.")
+    return summary_report(archive.home, name)
+
+
+def summary_report(home: Path, name: str) -> QueryResult:
+    """The drivers or circuits report straight from the data directory, as a table of fixed columns."""
     start = time.perf_counter()
-    rows = guarded(lambda: summaries.drivers(archive.conn) if name == "drivers" else summaries.circuits(archive.conn))
-    types = _TYPES[name]
-    table = pa.table({k: pa.array([r.get(k) for r in rows], type=t) for k, t in types.items()})
+    rows = summaries.drivers(home) if name == "drivers" else summaries.circuits(home)
+    table = pa.table({k: pa.array([r.get(k) for r in rows], type=t) for k, t in _TYPES[name].items()})
     return QueryResult(table, False, time.perf_counter() - start)
 
 
-def guarded(work):
-    """Run a history query on the archive's connection: cancel and DuckDB errors as one clear line."""
+def page_report(home: Path, kind: str, ref: str) -> QueryResult:
+    """One driver's seasons ('drivers', a driverRef) or one circuit's races ('circuits', a circuitRef)."""
+    start = time.perf_counter()
+    if not summaries.known_ref(home, kind, ref):
+        what = "driver (driverRef)" if kind == "drivers" else "circuit (circuitRef)"
+        hint = "" if current(home) else "; no F1 history is imported (pitwall import ergast PATH)"
+        raise PitwallError(f"No {what} {ref!r} in the F1 history{hint}.")
     try:
-        return work()
-    except duckdb.InterruptException as exc:
-        raise Cancelled("Report cancelled.") from exc
+        rows = summaries.driver_seasons(home, ref) if kind == "drivers" else summaries.circuit_races(home, ref)
     except duckdb.Error as exc:
         text = str(exc).strip()
         raise PitwallError(text.splitlines()[0] if text else type(exc).__name__) from exc
-
-
-def page_report(archive: Archive, kind: str, ref: str) -> QueryResult:
-    """One driver's seasons ('drivers', a driverRef) or one circuit's races ('circuits', a circuitRef)."""
-    start = time.perf_counter()
-    known = guarded(lambda: summaries.known_ref(archive.conn, kind, ref))
-    if not known:
-        what = "driver (driverRef)" if kind == "drivers" else "circuit (circuitRef)"
-        hint = "" if summaries.has_history(archive.conn) else "; no F1 history is imported (pitwall import ergast)"
-        raise PitwallError(f"No {what} {ref!r} in the F1 history{hint}.")
-    rows = guarded(lambda: summaries.driver_seasons(archive.conn, ref) if kind == "drivers"
-                   else summaries.circuit_races(archive.conn, ref))
     table = pa.Table.from_pylist(rows) if rows else pa.table({})
     return QueryResult(table, False, time.perf_counter() - start)

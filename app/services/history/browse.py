@@ -1,9 +1,10 @@
 """What the F1 history dock shows, read in one go on a worker thread: both summaries, or one driver's or one
-circuit's page (the archive is opened and closed around each, so an import in between is seen at once)."""
+circuit's page (read from the data directory each time, so an import in between is seen at once)."""
 
 from dataclasses import dataclass, field
 
 from app.services.history import summaries
+from app.services.history.readers import read_history
 from app.services.history.store import current
 from app.store import Store
 
@@ -23,18 +24,10 @@ class Page:
     rows: list[dict] = field(default_factory=list)  # seasons (driver) or races (circuit)
 
 
-def _archive(store: Store):
-    from app.services.analytics.archive import open_archive
-
-    return open_archive(store, threads=2)
-
-
 def overview(store: Store) -> Overview:
-    archive = _archive(store)
-    try:
-        return Overview(summaries.drivers(archive.conn), summaries.circuits(archive.conn), current(store.paths.home))
-    finally:
-        archive.close()
+    home = store.paths.home
+    history = read_history(home)
+    return Overview(summaries.drivers(home, history), summaries.circuits(home, history), current(home))
 
 
 def page(store: Store, kind: str, summary: dict) -> Page:
@@ -42,10 +35,6 @@ def page(store: Store, kind: str, summary: dict) -> Page:
     ref = summary.get("driver_ref" if kind == "drivers" else "circuit_ref")
     if not ref:
         return Page(kind, "", summary)
-    archive = _archive(store)
-    try:
-        rows = (summaries.driver_seasons(archive.conn, ref) if kind == "drivers"
-                else summaries.circuit_races(archive.conn, ref))
-    finally:
-        archive.close()
+    home = store.paths.home
+    rows = summaries.driver_seasons(home, ref) if kind == "drivers" else summaries.circuit_races(home, ref)
     return Page(kind, ref, summary, rows)

@@ -90,12 +90,34 @@ def _import(home: Path, path: Path, staging: Path, progress: Progress) -> Import
         done += file.stat().st_size
         check(progress, done, total)
     shutil.rmtree(staging / "input", ignore_errors=True)
+    summaries = _write_summaries(staging, [spec.name for spec in specs])
     for f in staging.iterdir():
         _fsync(f)
     manifest: dict = {"version": version, "source": str(path), "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                time.gmtime()), "tables": tables, "seasons": seasons}
+                time.gmtime()), "tables": tables, "seasons": seasons, "summaries": summaries}
     target = publish(home, staging, manifest)
     return ImportResult(str(path), version, True, tables, seasons, str(target))
+
+
+def _write_summaries(staging: Path, names: list[str]) -> list[str]:
+    """The history-only drivers and circuits summaries, computed once here so every report just reads them."""
+    import duckdb
+
+    from app.services.history.summary_sql import SUMMARIES
+    from app.services.history.views import register_tables
+
+    conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": "false",
+                                              "autoload_known_extensions": "false", "threads": "2"})
+    try:
+        register_tables(conn, {n: staging / f"{n}.parquet" for n in names})
+        for name in SUMMARIES:
+            out = str(staging / f"{name}.parquet").replace("'", "''")
+            conn.execute(f"COPY (SELECT * FROM ergast.{name}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+    except duckdb.Error as exc:
+        raise PitwallError(f"Could not summarise the dump: {str(exc).strip().splitlines()[0]}") from exc
+    finally:
+        conn.close()
+    return list(SUMMARIES)
 
 
 def _convert(spec: TableSpec, file: Path, out: Path) -> pa.Table:

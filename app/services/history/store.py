@@ -61,6 +61,16 @@ def table_files(home: Path) -> dict[str, Path]:
             if (folder / f"{t['name']}.parquet").is_file()}
 
 
+def summary_files(home: Path) -> dict[str, Path]:
+    """The summaries computed at import (driver_summary, circuit_summary), by name; none for older imports."""
+    manifest = current(home)
+    if manifest is None:
+        return {}
+    folder = Path(manifest["dir"])
+    return {name: folder / f"{name}.parquet" for name in manifest.get("summaries", [])
+            if (folder / f"{name}.parquet").is_file()}
+
+
 def publish(home: Path, staging: Path, manifest: dict) -> Path:
     """Move a finished staging folder into place and point at it; older imports but the one before go."""
     paths = HistoryPaths(Path(home))

@@ -7,23 +7,15 @@ history; its laps still show beside the historical ones (`own_*` fields). Withou
 archive-only reports' rows with the history fields empty.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
+from app.services.history import readers
 from app.services.history import summary_sql as sql
-from app.services.history.venues import Circuit, VenueMatcher, normalise
-
-if TYPE_CHECKING:  # DuckDB itself loads with the archive, on a worker thread, not with the window
-    import duckdb
-
-
-def _records(conn: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
-    cur = conn.execute(query, params) if params else conn.execute(query)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+from app.services.history.readers import History, read_history
+from app.services.history.venues import VenueMatcher, normalise
 
 
 def _blank(keys: tuple[str, ...]) -> dict[str, Any]:
@@ -37,20 +29,11 @@ def _int(value) -> int | None:
         return None
 
 
-def venue_matcher(conn: duckdb.DuckDBPyConnection) -> VenueMatcher:
-    circuits = [Circuit(r["circuitId"], r["circuitRef"], r["name"] or "", r["location"] or "", r["country"] or "")
-                for r in _records(conn, sql.CIRCUIT_LIST)]
-    races = {(r["year"], r["round"]): r["circuitId"] for r in _records(conn, sql.RACE_CIRCUITS)}
-    return VenueMatcher(circuits, races)
+def venue_matcher(history: History) -> VenueMatcher:
+    return VenueMatcher(history.circuit_list, history.rounds)
 
 
-def _history_rounds(conn: duckdb.DuckDBPyConnection) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    races = {(r["year"], r["round"]) for r in _records(conn, sql.RACE_CIRCUITS)}
-    sprints = {(r["year"], r["round"]) for r in _records(conn, sql.SPRINT_ROUNDS)}
-    return races, sprints
-
-
-def _in_history(row: dict, rounds: set[tuple[int, int]]) -> bool:
+def _in_history(row: dict, rounds) -> bool:
     key = (_int(row.get("year")), _int(row.get("round")))
     return None not in key and key in rounds
 
@@ -62,15 +45,16 @@ DRIVER_KEYS = ("driver", "driver_ref", "races", "races_entered", "wins", "podium
                "history_races", "own_races", "code", "nationality")
 
 
-def drivers(conn: duckdb.DuckDBPyConnection) -> list[dict]:
-    rounds, sprint_rounds = _history_rounds(conn)
+def drivers(home: Path, history: History | None = None) -> list[dict]:
+    history = history or read_history(home, circuits=False)
+    rounds, sprint_rounds = history.rounds, history.sprint_rounds
     rows: dict[str, dict] = {}
-    for h in _records(conn, sql.DRIVERS):
+    for h in history.drivers:
         row = _blank(DRIVER_KEYS)
         row.update(h, history_races=h["races"], own_races=0, races_entered=h["races"])
         rows[normalise(h["driver"])] = row
     own: dict[str, dict] = {}
-    for e in _records(conn, sql.OWN_ENTRIES):
+    for e in readers.own_rows(home, readers.OWN_ENTRIES):
         session = e["session"]
         if session == "Race" and not _in_history(e, rounds):
             group = "race"
@@ -134,16 +118,17 @@ CIRCUIT_KEYS = ("circuit", "circuit_ref", "country", "location", "races", "faste
                 "own_fastest_date", "own_fastest_race", "own_delta")
 
 
-def circuits(conn: duckdb.DuckDBPyConnection) -> list[dict]:
-    matcher = venue_matcher(conn)
+def circuits(home: Path, history: History | None = None) -> list[dict]:
+    history = history or read_history(home, drivers=False)
+    matcher = venue_matcher(history)
     rounds = set(matcher.races)
     rows: dict[str, dict] = {}
-    for h in _records(conn, sql.CIRCUITS):
+    for h in history.circuits:
         row = _blank(CIRCUIT_KEYS)
         row.update(h, fastest_driver=h["fastest_lap_driver"], history_races=h["races"], own_races=0)
         rows[f"ref:{h['circuit_ref']}"] = row
     places: dict[str, list[dict]] = defaultdict(list)
-    for s in _records(conn, sql.OWN_SESSIONS):
+    for s in readers.own_rows(home, readers.OWN_SESSIONS):
         meta = {k: s[k] for k in ("year", "round", "location", "event")}
         circuit = matcher.match(s["track"], meta) if matcher.circuits else None
         places[f"ref:{circuit.ref}" if circuit else f"track:{s['track']}"].append(s)
@@ -176,23 +161,28 @@ def _add_sessions(row: dict, sessions: list[dict], rounds: set[tuple[int, int]])
 
 # ---- pages
 
-def driver_seasons(conn: duckdb.DuckDBPyConnection, driver_ref: str) -> list[dict]:
+def driver_seasons(home: Path, driver_ref: str) -> list[dict]:
     """A driver's career by season: races, wins, podiums, poles, points, best finish, sprints."""
-    return _records(conn, sql.DRIVER_SEASONS, {"ref": driver_ref})
+    return _page(home, sql.DRIVER_SEASONS, driver_ref)
 
 
-def circuit_races(conn: duckdb.DuckDBPyConnection, circuit_ref: str) -> list[dict]:
+def circuit_races(home: Path, circuit_ref: str) -> list[dict]:
     """Every race at a circuit: year, race, date, winner, team, fastest lap and who set it."""
-    return _records(conn, sql.CIRCUIT_RACES, {"ref": circuit_ref})
+    return _page(home, sql.CIRCUIT_RACES, circuit_ref)
 
 
-def known_ref(conn: duckdb.DuckDBPyConnection, kind: str, ref: str) -> bool:
-    query = ("SELECT count(*) FROM ergast.drivers WHERE driverRef = $ref" if kind == "drivers"
-             else "SELECT count(*) FROM ergast.circuits WHERE circuitRef = $ref")
-    row = conn.execute(query, {"ref": ref}).fetchone()
-    return bool(row and row[0])
+def known_ref(home: Path, kind: str, ref: str) -> bool:
+    history = read_history(home, drivers=kind == "drivers", circuits=kind != "drivers")
+    if kind == "drivers":
+        return any(r["driver_ref"] == ref for r in history.drivers)
+    return any(c.ref == ref for c in history.circuit_list)
 
 
-def has_history(conn: duckdb.DuckDBPyConnection) -> bool:
-    row = conn.execute("SELECT count(*) FROM ergast.races").fetchone()
-    return bool(row and row[0])
+def _page(home: Path, query: str, ref: str) -> list[dict]:
+    conn = readers.history_connection(home)
+    try:
+        cur = conn.execute(query, {"ref": ref})
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        conn.close()

@@ -69,7 +69,7 @@ ranked AS (
            row_number() OVER (PARTITION BY ra.circuitId ORDER BY laps.lap_time, ra.date, laps.driverId) AS n
     FROM laps JOIN ergast.races ra ON ra.raceId = laps.raceId
 )
-SELECT ci.name AS circuit, ci.circuitRef AS circuit_ref, ci.location, ci.country, k.races,
+SELECT ci.name AS circuit, ci.circuitRef AS circuit_ref, ci.location, ci.country, ci.circuitId, k.races,
        b.lap_time AS fastest_lap, d.forename || ' ' || d.surname AS fastest_lap_driver, b.year AS fastest_lap_year,
        b.date AS fastest_date, b.race AS fastest_race, k.first_year, k.last_year
 FROM counts k
@@ -78,54 +78,6 @@ LEFT JOIN ranked b ON b.circuitId = k.circuitId AND b.n = 1
 LEFT JOIN ergast.drivers d ON d.driverId = b.driverId
 """
 
-CIRCUIT_LIST = "SELECT circuitId, circuitRef, name, location, country FROM ergast.circuits"
-RACE_CIRCUITS = "SELECT year, round, circuitId FROM ergast.races"
-SPRINT_ROUNDS = "SELECT DISTINCT ra.year, ra.round FROM ergast.sprint_results s JOIN ergast.races ra USING (raceId)"
-
-# One row per session of the user's (FastF1, AMS2, …): what the merge needs to place it and to avoid counting a
-# race twice. Laps as in the bundled circuits report: timed, not invalid; an F1 driver's best from results too.
-OWN_SESSIONS = """
-WITH ready AS (
-    SELECT id, track, name, source, meta,
-           coalesce(json_extract_string(meta, '$.session'), 'Race') AS session,
-           coalesce(TRY_CAST(json_extract_string(meta, '$.date') AS DATE), CAST(created_at AS DATE)) AS race_date
-    FROM races WHERE status = 'Ready' AND track IS NOT NULL
-),
-timed AS (
-    SELECT race_id, coalesce(driver, 'You') AS driver, lap_time
-    FROM laps WHERE lap_time IS NOT NULL AND NOT list_contains(string_split(flags, ','), 'invalid')
-    UNION ALL
-    SELECT race_id, coalesce(driver, abbreviation) AS driver, best_lap_time AS lap_time
-    FROM results WHERE best_lap_time IS NOT NULL
-),
-best AS (
-    SELECT race_id, lap_time, driver, row_number() OVER (PARTITION BY race_id ORDER BY lap_time, driver) AS n
-    FROM timed
-)
-SELECT ready.id, ready.track, ready.name, ready.source, ready.session, ready.race_date,
-       json_extract_string(ready.meta, '$.year') AS year, json_extract_string(ready.meta, '$.round') AS round,
-       json_extract_string(ready.meta, '$.location') AS location, json_extract_string(ready.meta, '$.event') AS event,
-       best.lap_time, best.driver
-FROM ready LEFT JOIN best ON best.race_id = ready.id AND best.n = 1
-"""
-
-# One row per driver and session of the user's: classified results where there are any (F1), else one entry
-# for whoever drove the session's laps (AMS2: "You"), as in the bundled drivers report.
-OWN_ENTRIES = """
-WITH ready AS (
-    SELECT id, coalesce(json_extract_string(meta, '$.session'), 'Race') AS session,
-           json_extract_string(meta, '$.year') AS year, json_extract_string(meta, '$.round') AS round
-    FROM races WHERE status = 'Ready'
-)
-SELECT ra.id, ra.session, ra.year, ra.round, coalesce(r.driver, r.abbreviation) AS driver, r.position, r.grid,
-       r.points
-FROM results r JOIN ready ra ON ra.id = r.race_id
-UNION ALL
-SELECT DISTINCT ra.id, ra.session, ra.year, ra.round, coalesce(l.driver, 'You') AS driver, NULL::BIGINT,
-       NULL::BIGINT, NULL::DOUBLE
-FROM laps l JOIN ready ra ON ra.id = l.race_id
-WHERE l.race_id NOT IN (SELECT race_id FROM results)
-"""
 
 DRIVER_SEASONS = """
 WITH me AS (SELECT driverId FROM ergast.drivers WHERE driverRef = $ref),
@@ -184,3 +136,10 @@ LEFT JOIN fastest f ON f.raceId = h.raceId
 LEFT JOIN ergast.drivers df ON df.driverId = f.driverId
 ORDER BY h.year, h.date
 """
+
+# The history-only summaries: computed once per import (stored beside the tables) and read as views
+# ergast.driver_summary and ergast.circuit_summary; for an import without them, these queries run live.
+RACE_ROUNDS = """
+SELECT year, round, circuitId, raceId IN (SELECT raceId FROM ergast.sprint_results) AS sprint FROM ergast.races
+"""
+SUMMARIES = {"driver_summary": DRIVERS, "circuit_summary": CIRCUITS, "race_rounds": RACE_ROUNDS}

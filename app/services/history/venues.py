@@ -8,6 +8,7 @@ until something matches. Ambiguous names (Barcelona has had three circuits) matc
 unless an alias says which one is meant.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -47,6 +48,7 @@ class Circuit:
     country: str
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """'Montréal', 'Spa-Francorchamps', 'Brands_Hatch' → 'montreal', 'spa francorchamps', 'brands hatch'."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

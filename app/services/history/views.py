@@ -10,15 +10,21 @@ from pathlib import Path
 import duckdb
 
 from app.services.history.schema import SCHEMA, TABLES
-from app.services.history.store import HistoryPaths, table_files
+from app.services.history.store import HistoryPaths, summary_files, table_files
+from app.services.history.summary_sql import SUMMARIES
 
 _SQL_TYPES = {"int": "BIGINT", "float": "DOUBLE", "str": "VARCHAR", "date": "DATE", "clock": "TIME",
               "seconds": "DOUBLE"}
 
 
 def register_history(conn: duckdb.DuckDBPyConnection, home: Path) -> list[str]:
-    """Create the `ergast.*` views; returns their qualified names."""
-    files = table_files(home)
+    """Create the `ergast.*` views over the current import; returns their qualified names."""
+    return register_tables(conn, table_files(home), summary_files(home))
+
+
+def register_tables(conn: duckdb.DuckDBPyConnection, files: dict[str, Path],
+                    summaries: dict[str, Path] | None = None) -> list[str]:
+    """Views over these table files (missing tables empty); the summaries precomputed at import, or live SQL."""
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     names = []
     for spec in TABLES:
@@ -30,6 +36,11 @@ def register_history(conn: duckdb.DuckDBPyConnection, home: Path) -> list[str]:
             body = f"SELECT {cols} WHERE false"
         conn.execute(f"CREATE OR REPLACE VIEW {SCHEMA}.{spec.name} AS {body}")
         names.append(f"{SCHEMA}.{spec.name}")
+    for name, live in SUMMARIES.items():
+        file = (summaries or {}).get(name)
+        body = f"SELECT * FROM read_parquet({_quote(str(file))})" if file is not None else live
+        conn.execute(f"CREATE OR REPLACE VIEW {SCHEMA}.{name} AS {body}")
+        names.append(f"{SCHEMA}.{name}")
     conn.execute(f"SET search_path = 'main,{SCHEMA}'")
     return names
 
