@@ -295,3 +295,17 @@ def test_every_lap_has_its_own_label_in_the_table_and_the_legend(qtbot, window):
     qtbot.waitUntil(lambda: len(overlay.legend.items) == 2, timeout=10000)
     legend = " ".join(label.text for _, label in overlay.legend.items)
     assert f"Run 3 · lap {fastest.number}" in legend and f"Run 3 · lap {second.number}" in legend
+
+
+# ---- the empty window
+def test_the_empty_browser_says_how_to_get_a_race(qtbot, window):
+    browser = window.dock("dock_browser")
+    note = browser.race_note
+    qtbot.waitUntil(lambda: browser.listed and note.isVisible())
+    text = note.text()
+    assert "Open race file" in text and "drop" in text and "Load F1 session" in text and "demo" in text
+    qtbot.waitUntil(lambda: note.heightForWidth(note.width()) <= note.height(), timeout=2000)  # not cut
+    race = open_and_wait(qtbot, window, SHORT_RACE)
+    qtbot.waitUntil(lambda: not note.isVisible())
+    browser.forget(race.id, confirm=False)
+    qtbot.waitUntil(lambda: note.isVisible() and "No races yet" in note.text(), timeout=10000)

@@ -29,9 +29,12 @@ from app.views.context import AppContext
 from app.views.dock_body import wrapping_policy
 from app.views.models import ID_ROLE, LapModel, RaceModel, is_full_valid
 from app.views.pinned import PinnedLaps
-from app.views.theme import ERROR, WARN
+from app.views.theme import ERROR, MUTED, WARN
 from app.workers.analysis import lap_name
 from app.workers.runner import Job
+
+EMPTY_HINT = ("No races yet. Open an AMS2 race file (File → Open race file…, Ctrl+O) or drop one on the window, "
+              "load a Formula 1 session (File → Load F1 session…), or try File → Open the demo race.")
 
 
 def _table(model) -> QTableView:
@@ -189,15 +192,21 @@ class BrowserDock(QDockWidget):
             self._syncing = False
 
     def _show_note(self, race) -> None:
+        """Under the race table: why the race on show failed, what its damaged file lost, or, with no race
+        yet, how to get one."""
         warnings = race_warnings(race) if race is not None else []
         if race is not None and race.error:
-            self.race_note.setStyleSheet(f"color: {ERROR};")
-            self.race_note.setText(f"{race.name}: {race.error}")
-        elif warnings:
-            self.race_note.setStyleSheet(f"color: {WARN};")
-            self.race_note.setText(f"⚠ {race.name} is damaged; opened with what could be read: " + "; ".join(warnings))
-        self.race_note.setToolTip(self.races.tooltip(race) if race is not None else "")
-        self.race_note.setVisible(race is not None and bool(race.error or warnings))
+            colour, text = ERROR, f"{race.name}: {race.error}"
+        elif race is not None and warnings:
+            colour, text = WARN, f"⚠ {race.name} is damaged; opened with what could be read: " + "; ".join(warnings)
+        elif self.listed and not self.races.races:
+            colour, text = MUTED, EMPTY_HINT
+        else:
+            colour, text = MUTED, ""
+        self.race_note.setStyleSheet(f"color: {colour};")
+        self.race_note.setText(text)
+        self.race_note.setToolTip(self.races.tooltip(race) if race is not None and text else "")
+        self.race_note.setVisible(bool(text))
 
     def _show_selection(self, lap_ids: list[str]) -> None:
         was, self._syncing = self._syncing, True
