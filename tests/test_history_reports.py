@@ -191,3 +191,56 @@ def test_cli_reports_json(home, capsys):
     assert [r["year"] for r in json.loads(capsys.readouterr().out)] == list(range(1984, 1995))
     assert main(["report", "circuits", "--ref", "nowhere"]) == 1
     assert "No circuit" in capsys.readouterr().err
+
+
+def test_summaries_stored_at_import_equal_the_live_queries(history_archive):
+    """Reports read the summaries computed at import; an import without them computes them live, the same."""
+    from app.services.history.store import HistoryPaths
+
+    home = history_archive.home
+    stored = {n: run_report(history_archive, n).records() for n in ("drivers", "circuits")}
+    pointer = HistoryPaths(home).pointer
+    manifest = json.loads(pointer.read_text())
+    del manifest["summaries"]
+    pointer.write_text(json.dumps(manifest))
+    assert {n: run_report(history_archive, n).records() for n in ("drivers", "circuits")} == stored
+
+
+def test_an_older_dump_without_sprints_and_a_newer_one_with_lap_times(home, tmp_path):
+    from tests.history_support import csv_rows, gz_copy, write_table
+
+    older = gz_copy(tmp_path / "older")
+    (older / "sprint_results.csv.gz").unlink()
+    import_ergast(home, older)
+    a = open_archive_at(home)
+    try:
+        ham = next(r for r in run_report(a, "drivers").records() if r["driver_ref"] == "hamilton")
+        assert ham["sprints"] == 0 and ham["races"] == 332  # sprints were never in races
+        assert run_query(a, "SELECT count(*) AS n FROM sprint_results").records() == [{"n": 0}]
+    finally:
+        a.close()
+    # lap_times (not bundled: too large) count for the fastest lap when a dump has them
+    newer = gz_copy(tmp_path / "newer")
+    monza_2023 = next(r["raceId"] for r in csv_rows("races") if r["year"] == "2023" and r["circuitId"] == "14")
+    write_table(newer, "lap_times", [
+        {"raceId": monza_2023, "driverId": "1", "lap": "5", "position": "3", "time": "1:20.999",
+         "milliseconds": "80999"},
+        {"raceId": monza_2023, "driverId": "830", "lap": "6", "position": "1", "time": "1:25.000",
+         "milliseconds": "85000"}])
+    import_ergast(home, newer)
+    a = open_archive_at(home)
+    try:
+        monza = next(r for r in run_report(a, "circuits").records() if r["circuit_ref"] == "monza")
+    finally:
+        a.close()
+    assert (monza["fastest_lap"], monza["fastest_lap_driver"], monza["fastest_lap_year"]) == (
+        pytest.approx(80.999), "Lewis Hamilton", 2023)
+
+
+def open_archive_at(home):
+    from app.store import Store
+
+    store = Store(home)
+    archive = open_archive(store)
+    store.close()
+    return archive
