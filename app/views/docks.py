@@ -7,7 +7,11 @@ from app.views.browser import BrowserDock
 from app.views.camera_dock import CameraDock
 from app.views.corners_dock import CornersDock
 from app.views.f1_browser import F1BrowserDock
+from app.views.f1_compare import CompareDriversDock
 from app.views.f1_info import SessionInfoDock
+from app.views.f1_overview import SessionOverviewDock
+from app.views.f1_race import RaceDock
+from app.views.f1_strategy import StrategyDock
 from app.views.histogram_dock import HistogramDock
 from app.views.history_dock import HistoryDock
 from app.views.jobs_panel import JobsDock
@@ -41,4 +45,8 @@ DOCKS = [
     (HistogramDock, RIGHT),
     (TyresDock, RIGHT),
     (MathDock, RIGHT),
+    (SessionOverviewDock, RIGHT),  # F1 session analysis: tabs behind the overlay; compare beside the corners
+    (StrategyDock, RIGHT),
+    (RaceDock, RIGHT),
+    (CompareDriversDock, RIGHT),
 ]

@@ -100,14 +100,16 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(self.docks["dock_overlay"], self.docks["dock_corners"], Qt.Orientation.Vertical)
             self.resizeDocks([self.docks["dock_overlay"], self.docks["dock_corners"]], [700, 270],
                              Qt.Orientation.Vertical)
-        for name in ("dock_scatter", "dock_histogram", "dock_tyres", "dock_math"):  # worksheet docks: tabs there
+        for name in ("dock_scatter", "dock_histogram", "dock_tyres", "dock_math",  # worksheet docks: tabs there
+                     "dock_f1_compare"):
             if "dock_corners" in self.docks and name in self.docks:
                 self.tabifyDockWidget(self.docks["dock_corners"], self.docks[name])
         if "dock_corners" in self.docks:
             self.docks["dock_corners"].raise_()
         # SQL console, reports and cameras are tabs behind the overlay.
         if "dock_overlay" in self.docks:
-            for name in ("dock_sql_console", "dock_reports", "dock_history", "dock_camera"):
+            for name in ("dock_sql_console", "dock_reports", "dock_history", "dock_camera",
+                         "dock_f1_overview", "dock_f1_strategy", "dock_f1_race"):  # F1 session analysis
                 if name in self.docks:
                     self.tabifyDockWidget(self.docks["dock_overlay"], self.docks[name])
             self.docks["dock_overlay"].raise_()
