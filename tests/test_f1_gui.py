@@ -62,11 +62,28 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     assert race.source == "f1" and race.name == "2025 Australian Grand Prix — Practice 1" and race.status == "Ready"
     assert session_item(dock, "Australian Grand Prix", "Practice 1").text(3) == "cached"
 
+    # The overlay is not left empty: the three quickest drivers' fastest laps are selected, fastest the reference.
+    qtbot.waitUntil(lambda: len(ctx.state.selection) == 3, timeout=10000)
+    with_data = [lap for lap in ctx.store.laps(race.id) if lap.path and lap.lap_time and not lap.flag_list]
+    best: dict = {}
+    for lap in sorted(with_data, key=lambda lap: lap.lap_time):
+        best.setdefault(lap.driver, lap)
+    assert ctx.state.selection == [lap.id for lap in list(best.values())[:3]]
+    assert ctx.state.reference == ctx.state.selection[0]
+    overlay = window.dock("dock_overlay")
+    qtbot.waitUntil(lambda: len(overlay.plots["speed"].listDataItems()) == 3, timeout=10000)
+
     # The lap table: F1 columns, purple for the session best, green for each driver's own best.
     browser = window.dock("dock_browser")
     qtbot.waitUntil(lambda: len(browser.laps.laps) == 421, timeout=10000)
     laps = browser.laps
     assert laps.headerData(0, Qt.Orientation.Horizontal) == "Driver"
+    # Every column fits the dock: no horizontal scrolling, and the Flags column shows its words whole.
+    view, header = browser.lap_view, browser.lap_view.horizontalHeader()
+    flags = laps.F1_HEADERS.index("Flags")
+    widest = max(view.fontMetrics().horizontalAdvance(laps.index(r, flags).data()) for r in range(laps.rowCount()))
+    assert sum(header.sectionSize(c) for c in range(header.count())) <= view.viewport().width()
+    assert header.sectionSize(flags) >= widest + 6
     time_col = laps.F1_HEADERS.index("Time")
     colour = {lap.id: laps.index(r, time_col).data(Qt.ItemDataRole.ForegroundRole) for r, lap in enumerate(laps.laps)}
     purple = [lap for lap in laps.laps if colour[lap.id] is not None and colour[lap.id].name() == PURPLE]
@@ -91,7 +108,6 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     for lap in (ver, lec):
         selection.select(laps.index(laps.laps.index(lap), 0), flags)
-    overlay = window.dock("dock_overlay")
     qtbot.waitUntil(lambda: len(overlay.plots["speed"].listDataItems()) == 2, timeout=10000)
     # F1 cars send no steering: that plot steps aside, the ones with data stay.
     assert not overlay.plots["steering"].isVisible()
