@@ -8,6 +8,8 @@ the data directory. Nothing here is imported in local mode.
 from app.home import env_setting
 
 MODES = ("local", "s3")
+NO_SYNC = ("This data directory works on the team archive (PITWALL_ARCHIVE=s3): its files are in the bucket "
+           "already, and every machine of the team reads them there; sync push and pull are for a local archive.")
 
 
 def archive_mode(override: str | None = None) -> str:

@@ -96,6 +96,23 @@ class RemoteArchive:
 
         return self.cache.get(key, download)
 
+    def download_to(self, key: str, dest: Path) -> Path:
+        """The object written to `dest` (atomically), outside the LRU cache: files the data directory keeps."""
+        from app.fileio import write_atomic
+
+        def download(tmp: str) -> None:
+            try:
+                self.client.download_file(self.target.bucket, self.target.key(key), tmp)
+            except ClientError as exc:
+                if error_code(exc) in MISSING:
+                    raise ObjectMissing(f"The team archive has no object {key}.") from None
+                raise explain(exc, self.target, f"reading {key}") from None
+            except BotoCoreError as exc:
+                raise explain(exc, self.target, f"reading {key}") from None
+
+        write_atomic(dest, download)
+        return dest
+
     def fetch_optional(self, key: str) -> Path | None:
         try:
             return self.fetch(key)

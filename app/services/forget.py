@@ -31,6 +31,7 @@ def forget_race(store: Store, race_id: str, force: bool = False) -> None:
             raise PitwallError(f"No race with id {race_id}")
         if race.status == RaceStatus.PROCESSING and not force:
             raise PitwallError(f"Race {race_id} is still being processed; wait for it to finish (or use --force).")
+        where = (race.source, race.track)  # the race's folder in a team archive's bucket
         lap_ids = select(Lap.id).where(Lap.race_id == race_id)
         s.execute(update(Frame).where((Frame.race_id == race_id) | Frame.lap_id.in_(lap_ids))
                   .values(race_id=None, lap_id=None, session_time=None))
@@ -42,6 +43,7 @@ def forget_race(store: Store, race_id: str, force: bool = False) -> None:
     for folder in (paths.raw_dir / race_id, paths.laps_dir / race_id,
                    paths.session_table(race_id, "x").parent):
         shutil.rmtree(folder, ignore_errors=True)
+    store.delete_archived(race_id, *where)  # team archive: its objects (nothing in local mode)
     _drop_lock(paths.race_lock(race_id))
 
 

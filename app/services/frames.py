@@ -116,10 +116,13 @@ def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: dat
     path = store.paths.frame_file(camera_id, frame_id, suffix)
     thumb = store.paths.frame_thumb(camera_id, frame_id)
     written = []
+    archived: list[str] = []
     try:
         for dest, blob in ((path, data), (thumb, thumbnail(image))):
             write_atomic(dest, partial(_write_bytes, blob))
             written.append(dest)
+        archived = [store.paths.relative(path), store.paths.relative(thumb)]
+        store.archive_local_files(archived)  # team archive: in the bucket before the row lists them
         height, width = image.shape[:2]
         row = Frame(
             id=frame_id, camera_id=camera_id, path=store.paths.relative(path),
@@ -133,15 +136,17 @@ def save_frame(store: Store, camera_id: str, image: np.ndarray, captured_at: dat
     except BaseException:
         for dest in written:
             dest.unlink(missing_ok=True)
+        if archived:
+            store.unarchive_local_files(archived)
         raise
     return row
 
 
 def ensure_thumbnail(store: Store, frame: Frame) -> Path:
     """The thumbnail, rebuilt from the still when missing (S3 sync carries the stills, not their thumbnails)."""
-    thumb = store.paths.absolute(frame.thumb_path)
+    thumb = store.local_file(frame.thumb_path)  # team archive: downloaded when another machine took it
     original = store.paths.absolute(frame.path)
-    if not thumb.exists() and original.exists():
+    if not thumb.exists() and store.local_file(frame.path).exists():
         from app.services.imagediff import read_still  # OpenCV: only when a thumbnail is missing
         from app.sources.camera.images import thumbnail
 
@@ -202,10 +207,11 @@ def delete_frame(store: Store, frame_id: str) -> None:
         frame = s.get(Frame, frame_id)
         if frame is None:
             raise PitwallError(f"No frame with id {frame_id}")
-        paths = [store.paths.absolute(frame.path), store.paths.absolute(frame.thumb_path)]
+        rels = [frame.path, frame.thumb_path]
         s.delete(frame)
-    for path in paths:
-        path.unlink(missing_ok=True)
+    for rel in rels:
+        store.paths.absolute(rel).unlink(missing_ok=True)
+    store.unarchive_local_files(rels)
 
 
 def frame_dict(store: Store, frame: Frame) -> dict:

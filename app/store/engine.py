@@ -56,6 +56,12 @@ def make_engine(url: str) -> Engine:
         raise PitwallError(f"Cannot use the catalog URL {mask_url(url)}: {exc}") from None
 
 
+def error_reason(exc: BaseException) -> str:
+    """The driver's first line, without the SQL or parameters SQLAlchemy appends, and no password."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return mask_url(text[0]) if text else type(exc).__name__
+
+
 def with_password(url: str, password: str | None) -> str:
     """The URL with `password` put in (the settings dialog keeps the password in a field of its own)."""
     if not password:
@@ -95,8 +101,7 @@ def check_catalog(url: str) -> tuple[str, str]:
             races = int(conn.exec_driver_sql("SELECT count(*) FROM races").scalar() or 0) if version else 0
             name = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(conn.dialect.name, conn.dialect.name)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        text = mask_url(reason[0]) if reason else type(exc).__name__
+        text = error_reason(exc)
         low = text.lower()
         if "password" in low or "authentication" in low:
             return "credentials", f"The catalog server at {where} refused the user or password: {text}"

@@ -84,6 +84,14 @@ class ArchiveFiles:
     def drop_session_tables(self, race_id: str) -> None:
         self.remote.delete_prefix(f"{layout.race_prefix(race_id)}sessions/")
 
+    # ---- files kept in the data directory too (camera stills): the key is their relative path
+    def put_local(self, rels: list[str]) -> None:
+        self.remote.put_many([(rel, self.paths.absolute(rel)) for rel in rels])
+
+    def materialize(self, rel: str) -> Path:
+        path = self.paths.absolute(rel)
+        return path if path.is_file() else self.remote.download_to(rel, path)
+
     # ---- removing
     def remove_unlisted(self, race_id: str, source: str, track: str | None, listed: set[str],
                         keep_catalog: bool) -> int:

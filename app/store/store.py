@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from app.domain.models import Channels, RaceStatus, SessionData
 from app.errors import PitwallError, Progress, check, no_progress
 from app.fileio import write_atomic
-from app.store.engine import catalog_url, is_sqlite, make_engine, mask_url
+from app.store.engine import catalog_url, error_reason, is_sqlite, make_engine, mask_url
 from app.store.lapsink import LapSink
 from app.store.locks import RaceLock, lock, try_lock
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
 from app.store.recovery import recover
+from app.store.remote_setup import archive_files_for
 from app.store.schema import Lap, Race, Result, utcnow
 
 if TYPE_CHECKING:  # pyarrow loads only where a table is read or written: `pitwall races` stays quick
@@ -58,10 +59,10 @@ class Store:
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise PitwallError(f"Cannot open the catalog at {mask_url(self.catalog_url)}: "
-                               f"{_reason(exc)}") from None
+                               f"{error_reason(exc)}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._locks: dict = {}  # races this store is writing: RaceLock (locks.py) or ServerLock (dblocks.py)
-        self.archive_files: ArchiveFiles | None = _archive_files(self.paths, archive)
+        self.archive_files: ArchiveFiles | None = archive_files_for(self.paths, archive)
 
     @property
     def location(self) -> str:
@@ -344,6 +345,28 @@ class Store:
         self._release(race_id)
         self.paths.race_lock(race_id).unlink(missing_ok=True)
 
+    def archive_local_files(self, rels: list[str]) -> None:
+        """Team archive: upload files written under the data directory (camera stills) to the bucket, at their
+        relative path; call before committing the rows that list them. Nothing in local mode."""
+        if self.archive_files is not None:
+            self.archive_files.put_local(rels)
+
+    def local_file(self, rel: str) -> Path:
+        """A file of the data directory by its catalog path; in a team archive downloaded first if another
+        machine wrote it."""
+        if self.archive_files is not None:
+            from app.archive.s3 import ObjectMissing
+
+            try:
+                return self.archive_files.materialize(rel)
+            except ObjectMissing:
+                pass  # the caller sees the missing file as it would locally
+        return self.paths.absolute(rel)
+
+    def unarchive_local_files(self, rels: list[str]) -> None:
+        if self.archive_files is not None:
+            self.archive_files.remote.delete(rels)
+
     def delete_archived(self, race_id: str, source: str, track: str | None) -> None:
         """The race's objects in the team archive (after its rows are gone); nothing in local mode."""
         if self.archive_files is not None:
@@ -371,26 +394,3 @@ class Store:
             if self.paths.relative(path) not in listed:
                 path.unlink(missing_ok=True)
 
-
-def _reason(exc: Exception) -> str:
-    """The driver's first line, without the SQL or parameters SQLAlchemy appends (or a password in a DSN)."""
-    from app.store.engine import mask_url
-
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return mask_url(text[0]) if text else type(exc).__name__
-
-
-def _archive_files(paths: DataPaths, archive) -> ArchiveFiles | None:
-    from app.archive import archive_mode
-
-    if archive is None or isinstance(archive, str):
-        if archive_mode(archive) == "local":
-            return None
-        from app.archive.s3 import RemoteArchive
-        from app.config import load_settings
-        from app.services.sync.saved import with_saved
-
-        archive = RemoteArchive.from_settings(with_saved(load_settings(home=paths.home)))
-    from app.store.remote import ArchiveFiles
-
-    return ArchiveFiles(archive, paths)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from app.errors import Cancelled, Progress, no_progress
+from app.errors import Cancelled, PitwallError, Progress, no_progress
 from app.fileio import file_sha256
 from app.services.sync import layout, manifest, pool, state
 from app.services.sync.config import S3Target, SyncError, check_bucket, explain
@@ -65,6 +65,10 @@ def read_manifest(client, target: S3Target, race_id: str) -> manifest.Manifest:
 
 def pull(store: Store, target: S3Target, progress: Progress = no_progress,
          on_item: Callable[[int, int], None] | None = None) -> PullReport:
+    if store.archive_files is not None:
+        from app.archive import NO_SYNC
+
+        raise PitwallError(NO_SYNC)
     client = target.client()
     check_bucket(target, client)
     report = PullReport()

@@ -109,6 +109,10 @@ def plan(store: Store, target: S3Target, race_ids: list[str]) -> tuple[dict[str,
 def push(store: Store, target: S3Target, race_ids: list[str] | None = None, progress: Progress = no_progress,
          on_item: Callable[[int, int], None] | None = None) -> PushReport:
     """Push the given races (default: every Ready race). Raises SyncError when nothing could be done."""
+    if store.archive_files is not None:
+        from app.archive import NO_SYNC
+
+        raise PitwallError(NO_SYNC)
     putter = target.putter()
     # With the lean client, boto3 is built only if something needs it (creating a bucket, multipart, ...).
     client = target.client() if putter is None else _LazyClient(target)
