@@ -14,6 +14,7 @@ from app.views.app import build_window  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "resources" / "demo" / "montreal_4laps.ams2"
+SHORT = Path(__file__).parent / "data" / "montreal_short.ams2"
 FIXTURES = Path(__file__).parent / "data" / "workspaces"
 NOTES = Path(os.environ.get("PITWALL_SCREENSHOTS", "")) if os.environ.get("PITWALL_SCREENSHOTS") else None
 
@@ -159,6 +160,24 @@ def test_math_channel_is_the_product_and_a_bad_one_changes_nothing(qtbot, window
     assert len(ids) == 2
 
 
+def test_tyre_temperatures_are_channels_of_every_picker(qtbot, window):
+    select_best(qtbot, window)
+    dock = show_dock(qtbot, window, "dock_histogram")
+    items = [dock.channel.itemText(i) for i in range(dock.channel.count())]
+    for wheel in ("FL", "FR", "RL", "RR"):
+        for part in ("inner", "centre", "outer"):
+            assert f"Tyre temperature {wheel} {part} [°C]" in items
+    dock.channel.set_current("tyre_temp_fl_centre")
+    dock.redraw()
+    assert dock.plot.getAxis("bottom").labelText == "Tyre temperature FL centre [°C]"
+    # The recording's tyre channels are all zero: one bin holds all the time, and the status says why.
+    for pct in dock.result.values():
+        assert pct.max() == pytest.approx(100.0)
+    assert "all zero (no data)" in dock.status.text()
+    scatter = show_dock(qtbot, window, "dock_scatter")
+    assert "Brake temperature RR [°C]" in [scatter.y_combo.itemText(i) for i in range(scatter.y_combo.count())]
+
+
 def test_tyres_say_when_a_lap_has_no_tyre_data(qtbot, window):
     ids = select_best(qtbot, window)
     state = window.ctx.state
@@ -178,6 +197,11 @@ def test_workspace_comes_back_after_a_restart(qtbot, home):
     state = win.ctx.state
     default_plots = [dict(p) for p in state.plots]  # the overlay's default plots, as the Default saved them
     ids = select_best(qtbot, win)
+    job = win.open_file(SHORT)  # a second session: its lap joins, the first session's laps are pinned
+    qtbot.waitUntil(lambda: job.status == "Done" and state.race == job.value.race.id, timeout=60000)
+    short = max(win.ctx.store.laps(state.race), key=lambda lap: lap.sample_count)
+    ids = ids + [short.id]
+    state.set_selection(ids, reference=ids[0])
     plots = [{"channels": ["speed"], "height": 2.0}, {"channels": ["tyre_temp_fl_centre"], "height": 1.0}]
     state.set_plots(plots)
     state.set_x_mode("time")
@@ -187,6 +211,8 @@ def test_workspace_comes_back_after_a_restart(qtbot, home):
     win.dock("dock_histogram").apply_view_settings({"channel": "brake_speed", "bins": 40})
     win.dock("dock_tyres").hide()
     win.workspaces.save_as("Braking study")
+    saved = ws_files.load(ws_files.workspaces_dir(home), "Braking study")
+    assert saved.pinned == ids[:2] and saved.race == job.value.race.id
     state.set_x_mode("distance")  # changed after saving, in the same workspace: the close saves it too
     close(win)
 
@@ -196,7 +222,9 @@ def test_workspace_comes_back_after_a_restart(qtbot, home):
         assert again.workspaces.current == "Braking study"
         assert state.plots == plots and state.x_mode == "distance"
         assert state.math_channels == {"brake_speed": "brake * speed"} and state.map_channel == "brake"
-        assert state.selection == ids and state.reference == ids[0]
+        assert state.selection == ids and state.reference == ids[0] and state.race == job.value.race.id
+        pinned = again.dock("dock_browser").pinned
+        qtbot.waitUntil(lambda: pinned.list.count() == 2)  # the other session's laps, listed as pinned
         scatter = again.dock("dock_scatter")
         assert (scatter.x_combo.current_name(), scatter.y_combo.current_name()) == ("rpm", "speed")
         histogram = again.dock("dock_histogram")

@@ -81,3 +81,32 @@ def test_a_newer_or_foreign_file_is_refused_clearly(tmp_path):
         ws.load_file(tmp_path / "list.json")
     shutil.copy(FIXTURES / "v1.json", tmp_path / "ok.json")
     assert ws.list_workspaces(tmp_path) == ["Braking study"]  # unreadable files are skipped in the list
+
+
+def _gui(home: Path, *args: str):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PITWALL_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "app.cli", "gui", *args], capture_output=True, text=True,
+                          env=env, timeout=240)
+
+
+def test_gui_workspace_option(tmp_path):
+    home = tmp_path / "home"
+    proc = _gui(home, "--demo", "--workspace", "Nope", "--screenshot", str(tmp_path / "x.png"))
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == "pitwall: No workspace named 'Nope'."
+    assert not (tmp_path / "x.png").exists()
+
+    folder = ws.workspaces_dir(home)
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "v1.json", folder / "braking.json")
+    proc = _gui(home, "--demo", "--workspace", "Braking study", "--screenshot", str(tmp_path / "shot.png"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "shot.png").stat().st_size > 10000
+    assert (folder / "current.txt").read_text() == "Braking study"
+    saved = ws.load(folder, "Braking study")  # saved again on close, in the workspace it was opened in
+    assert saved.x_mode == "time" and saved.math_channels == {"brake_speed": "brake * speed"}
+    assert len(saved.selection) == 2  # the screenshot's two laps, the workspace's old ones gone

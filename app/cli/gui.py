@@ -16,6 +16,12 @@ def register(sub) -> None:
 
 
 def cmd_gui(args) -> int:
+    if args.workspace:  # an unknown name fails before any window or worker starts
+        from app.config import load_settings
+        from app.services.workspaces import load, workspaces_dir
+
+        home = getattr(args, "home", None)
+        load(workspaces_dir(load_settings(**({"home": home} if home else {})).home), args.workspace)
     from app.views.app import run_gui
 
     code = run_gui(args)

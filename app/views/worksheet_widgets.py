@@ -45,11 +45,15 @@ class ChannelCombo(QComboBox):
         completer.setModel(self.items)
         self.setCompleter(completer)
         self._wanted = ""
+        self._infos: list[ChannelInfo] | None = None
         self.activated.connect(lambda _: self._emit())
         completer.activated.connect(lambda _: self._emit())
 
     def set_channels(self, infos: list[ChannelInfo]) -> None:
         """New choices; the channel picked before stays picked when it is still there."""
+        if infos == self._infos:
+            return  # the same channels: keep the list (and its scroll position), skip the rebuild
+        self._infos = list(infos)
         keep = self._wanted
         self.blockSignals(True)
         self.items.clear()
