@@ -61,8 +61,9 @@ def build_report(store: Store, race_id: str, reference_id: str | None = None) ->
     if not rows:
         raise PitwallError(f"Race {race_id} has no laps to report on.")
     labels = lap_labels(rows)
-    clean = [r for r in rows if r.lap_time and not r.flag_list and r.sample_count]
+    clean = [r for r in rows if r.lap_time and not r.flag_list]
     best_row = min(clean, key=lambda r: r.lap_time or 0.0, default=None)
+    with_data = [r for r in clean if r.sample_count]  # overlay, map and corners need telemetry
     laps = [ReportLap(labels[r.id], r.id, r.number, r.driver, r.lap_time, (r.sector1, r.sector2, r.sector3),
                       r.flag_list, r.sample_count,
                       (r.lap_time - best_row.lap_time) if best_row and best_row.lap_time and r.lap_time else None)
@@ -77,15 +78,19 @@ def build_report(store: Store, race_id: str, reference_id: str | None = None) ->
         report.notes.append("No clean timed lap: no best lap, overlay or track map.")
     else:
         report.best = by_id[best_row.id]
-        ref_row = _reference(store, clean, best_row, reference_id)
+    if best_row is not None and not best_row.sample_count:
+        report.notes.append("The best lap has no telemetry: no overlay, track map or corners.")
+    elif best_row is not None:
+        ref_row = _reference(store, with_data, best_row, reference_id)
         report.reference = by_id.get(ref_row.id) if ref_row is not None else None
         if ref_row is not None and report.reference is None:  # a lap of another session
             report.reference = ReportLap(labels.get(ref_row.id, f"lap {ref_row.number}"), ref_row.id, ref_row.number,
                                          ref_row.driver, ref_row.lap_time, (None, None, None), ref_row.flag_list,
                                          ref_row.sample_count, None)
         for lap in (report.best, report.reference):
-            if lap is not None:
-                report.traces[lap.label] = _trace(store, lap.lap_id)
+            trace = _trace(store, lap.lap_id) if lap is not None else {}
+            if lap is not None and trace:
+                report.traces[lap.label] = trace
         report.track = _track(store, best_row.id)
         if report.reference is not None:
             report.comparison = _safe(report, "compare", lambda: _compare(store, best_row.id, ref_row.id))
@@ -166,6 +171,7 @@ def _f1_pace_and_stints(rows) -> tuple[dict, dict]:
         if r.lap_time and "out-lap" not in r.flag_list and "in-lap" not in r.flag_list:
             pace.setdefault(driver, []).append((r.number, float(r.lap_time)))
         compound = str(json.loads(r.meta or "{}").get("compound") or "UNKNOWN").upper()
+        compound = "UNKNOWN" if compound in ("NAN", "NONE", "") else compound
         runs = stints.setdefault(driver, [])
         if runs and runs[-1][2] == compound and runs[-1][1] == r.number - 1 and "out-lap" not in r.flag_list:
             runs[-1] = (runs[-1][0], r.number, compound)

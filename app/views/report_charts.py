@@ -9,7 +9,10 @@ from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPai
 W, H = 900, 300
 LAP_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                "#bcbd22", "#7f7f7f")
-TYRES = {"SOFT": "#e10600", "MEDIUM": "#f5c400", "HARD": "#bbbbbb", "INTERMEDIATE": "#2ca02c", "WET": "#1f77b4"}
+# Pirelli's colours (2019 on; before, the softer ranges: hyper pink, ultra purple, super red, soft yellow)
+TYRES = {"HYPERSOFT": "#f7a8d0", "ULTRASOFT": "#8e44ad", "SUPERSOFT": "#ff8a8a", "SOFT": "#e10600",
+         "MEDIUM": "#f5c400", "HARD": "#e8e8e8", "INTERMEDIATE": "#2ca02c", "WET": "#1f77b4"}
+UNKNOWN_TYRE = "#777777"
 INK, GRID = QColor("#222222"), QColor("#dddddd")
 
 
@@ -151,7 +154,8 @@ def pace_chart(pace: dict[str, list[tuple[int, float]]], drivers: int = 10) -> Q
     times = np.array([t for d in ranked for _, t in pace[d]])
     img, p = _image(W, 340)
     if len(times):
-        lo, cut = float(times.min()), float(np.percentile(times, 90))
+        lo = float(times.min())
+        cut = min(float(np.percentile(times, 90)), lo * 1.12)  # safety-car and pit laps off the scale
         laps = [n for d in ranked for n, _ in pace[d]]
         ax = Axes(p, QRectF(80, 10, W - 260, 290), (min(laps), max(laps)), (lo - 0.5, cut + 0.5), "lap time (s)",
                   "lap")
@@ -178,10 +182,16 @@ def strategy_chart(stints: dict[str, list[tuple[int, int, str]]]) -> QImage:
         for a, b, compound in stints[d]:
             x0 = left + (a - 1) / last * width
             x1 = left + b / last * width
-            p.fillRect(QRectF(x0, y + 2, max(x1 - x0 - 1, 1), row - 4), QColor(TYRES.get(compound, "#888888")))
+            p.setPen(QPen(QColor("#999999"), 0.5))
+            p.setBrush(QColor(TYRES.get(compound, UNKNOWN_TYRE)))
+            p.drawRect(QRectF(x0, y + 2, max(x1 - x0 - 1, 1), row - 4))
     y = 14 + row * len(drivers)
-    for j, (name, colour) in enumerate(TYRES.items()):
-        p.fillRect(QRectF(left + j * 130, y, 14, 12), QColor(colour))
+    used = sorted({c for runs in stints.values() for *_, c in runs},
+                  key=lambda c: list(TYRES).index(c) if c in TYRES else len(TYRES))
+    for j, name in enumerate(used):
+        p.setPen(QPen(QColor("#999999"), 0.5))
+        p.setBrush(QColor(TYRES.get(name, UNKNOWN_TYRE)))
+        p.drawRect(QRectF(left + j * 130, y, 14, 12))
         p.setPen(INK)
         p.drawText(QPointF(left + j * 130 + 20, y + 11), name.title())
     p.end()

@@ -74,7 +74,9 @@ def render_html(report: SessionReport, images: dict[str, str]) -> str:
             line += (f" · <b>reference</b>: {e(report.reference.label)} "
                      f"{format_lap_time(report.reference.lap_time)}")
         parts.append(line + "</p>")
-    parts += ["<h2>Laps</h2>", _table(*lap_table(report))]
+    laps = ["<h2>Laps</h2>", _table(*lap_table(report))]
+    if not report.is_f1:  # an F1 session's hundreds of laps go last, after the charts
+        parts += laps
     if "overlay" in images:
         parts += ["<h2>Best lap vs reference</h2>", f"<img src='{images['overlay']}' width='680'>"]
     if report.comparison:
@@ -87,6 +89,8 @@ def render_html(report: SessionReport, images: dict[str, str]) -> str:
         parts += ["<h2>Pace</h2>", f"<img src='{images['pace']}' width='680'>"]
     if "strategy" in images:
         parts += ["<h2>Tyre strategy</h2>", f"<img src='{images['strategy']}' width='680'>"]
+    if report.is_f1:
+        parts += laps
     parts += [f"<p class='note'>{e(n)}</p>" for n in report.notes]
     parts.append("<p>Made with Pitwall.</p></body></html>")
     return "\n".join(parts)
