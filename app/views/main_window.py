@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "demo"
 DEMO_FILE = DEMO_DIR / "montreal_4laps.ams2"
 DEMO_F1_RECORDING = DEMO_DIR / "f1-recorded.tar.xz"  # recorded FastF1 responses: F1 sessions with no network
-RACE_FILTER = "AMS2 race files (*.ams2);;All files (*)"
+RACE_FILTER = ("Race files and logs (*.ams2 *.deflate *.b64 *.ld *.csv *.parquet);;AMS2 race files (*.ams2);;"
+               "MoTeC i2 logs (*.ld);;CSV / Parquet telemetry (*.csv *.parquet);;All files (*)")
 
 
 class MainWindow(QMainWindow):
