@@ -309,3 +309,21 @@ def test_the_empty_browser_says_how_to_get_a_race(qtbot, window):
     qtbot.waitUntil(lambda: not note.isVisible())
     browser.forget(race.id, confirm=False)
     qtbot.waitUntil(lambda: note.isVisible() and "No races yet" in note.text(), timeout=10000)
+
+
+# ---- the File menu
+def test_the_file_menu_offers_open_f1_and_the_demo(qtbot, window):
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    texts = [a.text().replace("&", "") for a in file_menu.actions()]
+    assert "Open race file…" in texts and "Load F1 session…" in texts and "Open the demo race" in texts
+    assert window.acceptDrops()
+    f1 = window.dock("dock_f1_browser")
+    browser = window.dock("dock_browser")
+    browser.raise_()
+    next(a for a in file_menu.actions() if a.text().replace("&", "") == "Load F1 session…").trigger()
+    qtbot.waitUntil(lambda: not f1.visibleRegion().isEmpty())
+    assert f1.isVisible() and browser.visibleRegion().isEmpty()  # the F1 tab is in front
+    demo = next(a for a in file_menu.actions() if a.text().replace("&", "") == "Open the demo race")
+    demo.trigger()
+    qtbot.waitUntil(lambda: any(r.name == DEMO_RACE.stem and r.status == "Ready"
+                                for r in browser.races.races), timeout=30000)

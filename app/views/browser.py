@@ -70,6 +70,7 @@ class BrowserDock(QDockWidget):
         self.race_note.setWordWrap(True)
         self.race_note.setSizePolicy(wrapping_policy())
         self.race_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.race_note.setContentsMargins(4, 2, 4, 2)
         self.race_note.hide()
         self.lap_view = _table(self.laps)
         self.lap_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -198,7 +199,7 @@ class BrowserDock(QDockWidget):
         if race is not None and race.error:
             colour, text = ERROR, f"{race.name}: {race.error}"
         elif race is not None and warnings:
-            colour, text = WARN, f"⚠ {race.name} is damaged; opened with what could be read: " + "; ".join(warnings)
+            colour, text = WARN, f"⚠ {race.name} is damaged; opened with what could be read. " + " ".join(warnings)
         elif self.listed and not self.races.races:
             colour, text = MUTED, EMPTY_HINT
         else:

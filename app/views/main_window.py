@@ -140,6 +140,10 @@ class MainWindow(QMainWindow):
         open_action = QAction("&Open race file…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
+        f1_action = QAction("Load &F1 session…", self)
+        f1_action.setStatusTip("Pick a season, an event and a session in the F1 sessions tab")
+        f1_action.triggered.connect(self.show_f1_sessions)
+        file_menu.addAction(f1_action)
         demo_action = QAction("Open the &demo race", self)
         demo_action.triggered.connect(lambda: self.open_file(DEMO_FILE))
         file_menu.addAction(demo_action)
@@ -165,6 +169,14 @@ class MainWindow(QMainWindow):
             self, "About Pitwall", f"Pitwall {__version__}\nA desktop workbench for motorsport telemetry."))
         help_menu.addAction(about)
         self.sync_menu = SyncMenu(self, self.ctx, help_menu.menuAction())
+
+    def show_f1_sessions(self) -> None:
+        """File → Load F1 session: bring the F1 sessions dock to the front (it loads on the job runner)."""
+        dock = self.docks.get("dock_f1_browser")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus()
 
     def open_export(self) -> ExportDialog:
         overlay = cast("LapOverlayDock", self.dock("dock_overlay"))
