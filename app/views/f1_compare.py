@@ -29,7 +29,9 @@ from app.views.models import PURPLE
 from app.views.theme import MUTED
 from app.workers.f1 import start_dominance
 
-HEADERS = ["Driver", "Fastest", "Lap", "S1", "S2", "S3", "Best S1+S2+S3", "I1 km/h", "I2 km/h", "FL km/h", "ST km/h"]
+HEADERS = ["Driver", "Fastest", "Lap", "S1", "S2", "S3", "Ideal", "I1", "I2", "FL", "ST"]
+UNITS = ("Times in s (each driver's best sectors; Ideal: their sum) · top speeds in km/h at intermediate 1 and 2 (I1, "
+         "I2), the finish line (FL) and the speed trap (ST) · purple: the best of the drivers compared")
 KEYS = ["driver", "fastest", "fastest_lap", "s1", "s2", "s3", "theoretical", "speed_i1", "speed_i2", "speed_fl",
         "speed_trap"]
 
@@ -49,6 +51,9 @@ class CompareDriversDock(F1SessionDock):
         self.table.setShowGrid(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(110)
+        self.units = QLabel(UNITS)
+        self.units.setWordWrap(True)
+        self.units.setStyleSheet(f"color: {MUTED}")
         self.map_widget = pg.PlotWidget()
         self.map = self.map_widget.getPlotItem()
         self.map.setAspectLocked(True)
@@ -66,9 +71,14 @@ class CompareDriversDock(F1SessionDock):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.wins)
         box.addWidget(self.map_widget, 1)
+        table_box = QWidget()
+        tbox = QVBoxLayout(table_box)
+        tbox.setContentsMargins(0, 0, 0, 0)
+        tbox.addWidget(self.units)
+        tbox.addWidget(self.table, 1)
         split = QSplitter()
         split.setOrientation(pg.QtCore.Qt.Orientation.Vertical)
-        split.addWidget(self.table)
+        split.addWidget(table_box)
         split.addWidget(map_box)
         split.setSizes([140, 300])
         row = QHBoxLayout(self.body)

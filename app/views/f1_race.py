@@ -60,7 +60,7 @@ class RaceDock(F1SessionDock):
         self.results.setShowGrid(False)
         self.results.setAlternatingRowColors(True)
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.horizontalHeader().setStretchLastSection(False)
         self.tabs.addTab(self.results, "Results")
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
