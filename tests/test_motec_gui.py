@@ -48,6 +48,13 @@ def test_export_dialog_writes_motec_and_the_session_report(qtbot, window, tmp_pa
     markers = [float(m.get("Time")) / 1e6 for m in ET.parse(tmp_path / "laps.ldx").getroot().iter("Marker")]
     assert markers == pytest.approx([timed[0].lap_time, timed[0].lap_time + timed[1].lap_time], abs=1e-6)
 
+    opened = window.open_file(tmp_path / "laps.ld")  # File → Open reads it back as a race
+    qtbot.waitUntil(lambda: opened.is_finished, timeout=30000)
+    assert opened.status == "Done", opened.message
+    back = window.ctx.store.laps(opened.value.race.id)
+    assert [round(lap.lap_time, 6) for lap in back] == [round(lap.lap_time, 6) for lap in timed]
+    state.set_race(timed[0].race_id)
+
     dialog.dest.setText("s3://bucket/laps.ld")
     assert dialog.export() is None and "local path" in dialog.result_label.text()
 
