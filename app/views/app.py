@@ -86,8 +86,8 @@ class Screenshot:
         if job.status != "Done":
             self._finish(1, job.message)
             return
-        race_id = job.value.race.id
-        laps = sorted((lap for lap in self.ctx.store.laps(race_id) if lap.lap_time and not lap.flag_list),
+        # The ingest's result holds the race's laps: the GUI thread does not read the catalog for them.
+        laps = sorted((lap for lap in job.value.laps if lap.lap_time and not lap.flag_list),
                       key=lambda lap: lap.lap_time or 0.0)[:2]  # all timed: see the filter
         ids = [lap.id for lap in laps]
         self._ids = ids
