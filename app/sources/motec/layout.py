@@ -17,7 +17,7 @@ HEADER = struct.Struct(
     "I"  # device serial
     "8s"  # device type
     "H"  # device version
-    "H"  # constant 0x80
+    "H"  # constant 0xADB0
     "I"  # number of channels
     "4x"
     "16s16x"  # date dd/mm/yyyy
@@ -53,10 +53,10 @@ DTYPES = {(0x03, 2): "<i2", (0x05, 4): "<i4", (0x07, 4): "<f4", (0x07, 2): "<f2"
 
 # Constants the loggers write, kept so readers that check them accept the file.
 HEADER_CONSTANTS = (1, 0x4240, 0xF)
-DEVICE_SERIAL = 12345
+DEVICE_SERIAL = 0x1F44
 DEVICE_TYPE = b"ADL"
 DEVICE_VERSION = 420
-HEADER_0X80 = 0x80
+HEADER_CONSTANT = 0xADB0
 PRO_LOGGING = 0xC81A4
 CHANNEL_COUNTER_BASE = 0x2EE1
 

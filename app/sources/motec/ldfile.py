@@ -68,7 +68,7 @@ def encode_ld(session: LdSession, channels: list[LdChannel]) -> bytes:
     out = bytearray()
     out += L.HEADER.pack(
         L.LD_MARKER, meta_ptr if channels else 0, data_ptr if channels else 0, event_ptr, *L.HEADER_CONSTANTS,
-        L.DEVICE_SERIAL, L.DEVICE_TYPE, L.DEVICE_VERSION, L.HEADER_0X80, len(channels),
+        L.DEVICE_SERIAL, L.DEVICE_TYPE, L.DEVICE_VERSION, L.HEADER_CONSTANT, len(channels),
         L.field(session.when.strftime("%d/%m/%Y"), 16), L.field(session.when.strftime("%H:%M:%S"), 16),
         L.field(session.driver, 64), L.field(session.vehicle, 64), L.field(session.venue, 64), L.PRO_LOGGING,
         L.field(session.comment, 64))
