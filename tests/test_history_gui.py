@@ -18,7 +18,7 @@ from app.views.history_dock import HistoryDock  # noqa: E402
 from app.views.state import SharedState  # noqa: E402
 from app.workers.runner import JobRunner  # noqa: E402
 from tests.conftest import DEMO_RACE  # noqa: E402
-from tests.history_support import DUMP, frame, write_table, zipped  # noqa: E402
+from tests.history_support import DUMP, cut_to, frame, gz_copy, write_table, zipped  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,15 @@ def test_import_from_the_dock(qtbot, dock, tmp_path):
     qtbot.waitUntil(lambda: job.is_finished, timeout=20000)
     qtbot.waitUntil(lambda: dock.job is None and "nothing changed" in dock.status.text(), timeout=10000)
     assert job.status == "Done" and job.value.changed is False  # the same dump as the one imported
+
+
+def test_a_cancelled_import_says_so_and_changes_nothing(qtbot, dock, tmp_path):
+    from app.services.history.store import current
+
+    before = current(dock.ctx.store.paths.home)
+    job = dock.start_import(cut_to(gz_copy(tmp_path / "older"), 2010))  # a different dump: real work to stop
+    job.cancel()  # as the jobs panel's Cancel does
+    qtbot.waitUntil(lambda: job.is_finished, timeout=20000)
+    assert job.status == "Cancelled"
+    assert dock.status.text() == "Import cancelled: the history is as it was."
+    assert current(dock.ctx.store.paths.home) == before

@@ -145,3 +145,36 @@ def test_cli_json(home, capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["changed"] is False
     assert main(["import", "ergast", str(tmp_path / "nowhere")]) == 1
     assert "No such file or folder" in capsys.readouterr().err
+
+
+def test_an_old_dump_without_the_session_columns(home, tmp_path):
+    """Dumps before 2022 have no fp1_date … sprint_time in races.csv: imported, those columns NULL."""
+    old = cut_to(gz_copy(tmp_path / "2017"), 2017)
+    rows = csv_rows("races", old)
+    keep = ["raceId", "year", "round", "circuitId", "name", "date", "time", "url"]
+    write_table(old, "races", [{k: r[k] for k in keep} for r in rows], keep)
+    result = import_ergast(home, old)
+    assert result.seasons == {"first": 1950, "last": 2017, "count": 68}
+    races = read(home, "races")
+    assert len(races) == len(rows) and all(r["fp1_date"] is None and r["sprint_time"] is None for r in races)
+    assert {r["raceId"]: r["time"] for r in races}[1] == dt.time(6, 0)
+
+
+def test_a_second_import_at_the_same_time_and_a_file_that_is_no_dump(home, tmp_path):
+    from app.store.locks import try_lock
+
+    lock = try_lock(HistoryPaths(home).lock)
+    try:
+        with pytest.raises(PitwallError, match="Another Ergast import is running"):
+            import_ergast(home, DUMP)
+    finally:
+        lock.release()
+    junk = tmp_path / "results.csv.gz"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(PitwallError, match="neither a folder of Ergast CSV files nor a zip"):
+        import_ergast(home, junk)
+    broken = gz_copy(tmp_path / "broken")
+    (broken / "status.csv.gz").write_bytes(b"\x1f\x8b\x08garbage")
+    with pytest.raises(PitwallError, match="status.csv.gz: cannot be read"):
+        import_ergast(home, broken)
+    assert current(home) is None

@@ -227,7 +227,9 @@ class HistoryDock(QDockWidget):
         job = self.ctx.runner.submit(f"{IMPORT_TITLE}: {path.name}",
                                      lambda progress: import_ergast(home, path, progress))
         job.result.connect(self._imported)
-        job.error.connect(lambda message: self._say(f"Import failed: {message}"))
+        job.error.connect(lambda message: self._say(
+            "Import cancelled: the history is as it was." if job.status == "Cancelled" else f"Import failed: {message}",
+            error=job.status != "Cancelled"))
         self.import_job = job
         return job
 

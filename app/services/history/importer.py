@@ -68,6 +68,7 @@ def import_ergast(home: Path, path: Path, progress: Progress = no_progress) -> I
 
 
 def _import(home: Path, path: Path, staging: Path, progress: Progress) -> ImportResult:
+    check(progress, 0, 1)
     files = source.locate(path, staging)
     version = source.dump_hash(files)[:16]
     now = current(home)
@@ -123,7 +124,7 @@ def _write_summaries(staging: Path, names: list[str]) -> list[str]:
 def _convert(spec: TableSpec, file: Path, out: Path) -> pa.Table:
     """Check one file against its spec and write it typed; errors name the file and the column."""
     header = _header(file)
-    missing = [c for c in spec.column_names if c not in header]
+    missing = [c for c in spec.column_names if c not in header and c not in spec.optional]
     if missing:
         raise PitwallError(f"{file.name}: column {', '.join(missing)} missing "
                            f"(it has {', '.join(header) or 'no columns'}).")
@@ -139,8 +140,11 @@ def _convert(spec: TableSpec, file: Path, out: Path) -> pa.Table:
         raise PitwallError(f"{file.name}: cannot be read ({exc}).") from exc
     columns = []
     for name in spec.column_names + [c for c in header if c not in kinds]:  # newer dumps' extra columns: text
-        column = table.column(name)
         kind = kinds.get(name, "str")
+        if name not in header:  # an optional column this (older) dump does not have
+            columns.append(pa.nulls(table.num_rows, _TYPED[kind]))
+            continue
+        column = table.column(name)
         if kind in ("seconds", "clock"):
             column = _parse_times(file.name, name, kind, column)
         columns.append(column)
@@ -151,6 +155,8 @@ def _convert(spec: TableSpec, file: Path, out: Path) -> pa.Table:
 
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "str": pa.string(),
           "clock": pa.string(), "seconds": pa.string()}
+_TYPED = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "str": pa.string(),
+          "clock": pa.time32("s"), "seconds": pa.float64()}
 _KIND_TEXT = {"int": "a whole number", "float": "a number", "date": "a date (YYYY-MM-DD)",
               "clock": "a time of day (HH:MM:SS)", "seconds": "a time (m:ss.sss)"}
 _COLUMN_NO = re.compile(r"CSV column #(\d+)")

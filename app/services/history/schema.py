@@ -15,6 +15,7 @@ class TableSpec:
     name: str
     columns: tuple[tuple[str, str], ...]  # (column, kind), in the order the table is written
     required: bool = True  # a dump without this file is refused; optional tables are imported when present
+    optional: frozenset[str] = frozenset()  # columns older dumps lack: NULL when missing
 
     @property
     def column_names(self) -> list[str]:
@@ -31,17 +32,18 @@ def _cols(text: str) -> tuple[tuple[str, str], ...]:
 
 
 _SESSIONS = " ".join(f"{s}_date:date {s}_time:clock" for s in ("fp1", "fp2", "fp3", "quali", "sprint"))
+_SESSION_COLUMNS = frozenset(c.split(":")[0] for c in _SESSIONS.split())  # added to the dump in 2022
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("circuits", _cols("circuitId:int circuitRef:str name:str location:str country:str lat:float lng:float "
-                                "alt:int url:str")),
+                                "alt:int url:str"), optional=frozenset({"alt"})),
     TableSpec("constructors", _cols("constructorId:int constructorRef:str name:str nationality:str url:str")),
     TableSpec("drivers", _cols("driverId:int driverRef:str number:int code:str forename:str surname:str dob:date "
                                "nationality:str url:str")),
     TableSpec("seasons", _cols("year:int url:str")),
     TableSpec("status", _cols("statusId:int status:str")),
     TableSpec("races", _cols("raceId:int year:int round:int circuitId:int name:str date:date time:clock url:str "
-                             + _SESSIONS)),
+                             + _SESSIONS), optional=_SESSION_COLUMNS),
     TableSpec("results", _cols("resultId:int raceId:int driverId:int constructorId:int number:int grid:int "
                                "position:int positionText:str positionOrder:int points:float laps:int time:str "
                                "milliseconds:int fastestLap:int rank:int fastestLapTime:seconds "
