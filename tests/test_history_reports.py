@@ -244,3 +244,19 @@ def open_archive_at(home):
     archive = open_archive(store)
     store.close()
     return archive
+
+
+def test_console_table_browser_lists_the_history(store):
+    from app.config import load_settings
+    from app.services.analytics.session import ConsoleSession
+    from app.services.history.schema import TABLES
+
+    import_ergast(store.paths.home, DUMP)
+    session = ConsoleSession(store, load_settings(home=store.paths.home))
+    try:
+        names = list(session.schema())
+        assert {f"ergast.{t.name}" for t in TABLES} <= set(names)
+        assert names.index("laps") < names.index("ergast.results")  # the archive's own tables first
+        assert session.run("SELECT * FROM ergast.results LIMIT 100").row_count == 100  # what a click runs
+    finally:
+        session.close()

@@ -59,9 +59,10 @@ class ConsoleSession:
         with self._lock:
             if self._archive is None:
                 self._archive = open_archive(self.store, self.devices, unrestricted=self.unrestricted)
-            rows = self._archive.conn.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+            rows = self._archive.conn.execute(  # the archive's own tables, then the F1 history's (ergast.*)
+                "SELECT CASE WHEN table_schema = 'main' THEN table_name ELSE table_schema || '.' || table_name END, "
+                "column_name, data_type FROM information_schema.columns WHERE table_schema IN ('main', 'ergast') "
+                "ORDER BY table_schema <> 'main', table_name, ordinal_position").fetchall()
         tables: dict[str, list[tuple[str, str]]] = {}
         for table, column, kind in rows:
             tables.setdefault(table, []).append((column, kind))
