@@ -51,7 +51,7 @@ class CornerWidget(QWidget):
         super().__init__(parent)
         self.wheel = wheel
         self.values: dict[str, float] = {}
-        self.setMinimumSize(150, 105)
+        self.setMinimumSize(140, 80)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def show_values(self, values: dict[str, float]) -> None:
@@ -76,6 +76,11 @@ class CornerWidget(QWidget):
         p.setPen(QColor(TEXT))
         p.drawText(QRectF(0, 0, w, 18), Qt.AlignmentFlag.AlignCenter, WHEEL_LABELS[self.wheel])
         band_w = tyre_w / 3
+        p.setPen(QColor(MUTED))
+        for i, part in enumerate(self.band_order()):  # which band is which, over the tyre
+            if part != "centre":
+                p.drawText(QRectF(tyre.x() + i * band_w, 0, band_w, 18), Qt.AlignmentFlag.AlignCenter,
+                           "out" if part == "outer" else "in")
         for i, part in enumerate(self.band_order()):
             rect = QRectF(tyre.x() + i * band_w, tyre.y(), band_w, tyre.height())
             p.fillRect(rect, heat_colour(self.values.get(part, math.nan), TYRE_SCALE))

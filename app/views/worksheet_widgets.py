@@ -32,7 +32,7 @@ class ChannelCombo(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.setMinimumContentsLength(22)
+        self.setMinimumContentsLength(18)
         self.items = QStandardItemModel(self)
         self.setModel(self.items)
         proxy = QSortFilterProxyModel(self)
