@@ -150,6 +150,7 @@ def test_compare_dock(qtbot, ctx, f1_loaded):
     laps = {lap.id: lap for lap in f1_loaded.results[FP1].laps}
     chosen = [laps[i] for i in ctx.state.selection]
     assert [lap.driver for lap in chosen] == ["NOR", "SAI"] and ctx.state.reference == chosen[0].id
+    assert ctx.state.map_channel == "fastest lap (mini-sectors)"  # the track map shows the dominance too
     assert all(wcag(ctx.state.colour(lap.id), BACKGROUND) >= 4.5 for lap in chosen)
     quali = open_dock(qtbot, ctx, f1_loaded, CompareDriversDock, (2019, "Italy", "Q"))
     assert "No telemetry" in quali.wins.text() and not quali.overlay_button.isEnabled()

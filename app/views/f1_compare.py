@@ -30,6 +30,7 @@ from app.views.theme import MUTED
 from app.workers.f1 import start_dominance
 
 HEADERS = ["Driver", "Fastest", "Lap", "S1", "S2", "S3", "Ideal", "I1", "I2", "FL", "ST"]
+MAP_MINISECTORS = "fastest lap (mini-sectors)"  # SharedState.map_channel's mini-sector mode (the track map's)
 UNITS = ("Times in s (each driver's best sectors; Ideal: their sum) · top speeds in km/h at intermediate 1 and 2 (I1, "
          "I2), the finish line (FL) and the speed trap (ST) · purple: the best of the drivers compared")
 KEYS = ["driver", "fastest", "fastest_lap", "s1", "s2", "s3", "theoretical", "speed_i1", "speed_i2", "speed_fl",
@@ -133,6 +134,7 @@ class CompareDriversDock(F1SessionDock):
         self.ctx.state.prefer_colours({lap.id: self.legend.colours[lap.driver] for lap in laps
                                        if lap.driver in self.legend.colours})
         self.ctx.state.set_selection([lap.id for lap in laps], reference=laps[0].id)
+        self.ctx.state.set_map_channel(MAP_MINISECTORS)  # the track map colours by who is quickest where
 
     def _fill_table(self, rows: list[dict], view: SessionView | None) -> None:
         leaders = column_leaders(rows)
