@@ -260,3 +260,24 @@ def test_console_table_browser_lists_the_history(store):
         assert session.run("SELECT * FROM ergast.results LIMIT 100").row_count == 100  # what a click runs
     finally:
         session.close()
+
+
+@pytest.mark.usefixtures("no_network")
+def test_a_real_fastf1_race_inside_the_history_counts_once(home, f1_recorded, capsys):
+    """The recorded 2018 Baku race loaded through FastF1: its laps beside Baku's record, not a second race."""
+    assert main(["f1", "load", "2018", "Baku", "Race", "--f1-recorded", str(f1_recorded), "--frame-skip", "50",
+                 "--json"]) == 0
+    drivers = {d["driver"]: d for d in json.loads(capsys.readouterr().out)["drivers"]}
+    assert main(["import", "ergast", str(DUMP)]) == 0
+    capsys.readouterr()
+    assert main(["report", "circuits", "--json"]) == 0
+    baku = next(r for r in json.loads(capsys.readouterr().out) if r["circuit_ref"] == "baku")
+    best = min((d["fastest_lap_time"], name) for name, d in drivers.items() if d["fastest_lap_time"])
+    assert baku["own_tracks"] == "Baku" and baku["own_fastest_lap"] == pytest.approx(best[0])
+    res, races = frame("results"), frame("races")
+    assert baku["races"] == baku["history_races"] == races[(races.circuitId == 73) & races.raceId.isin(res.raceId)
+                                                           ].raceId.nunique()
+    assert baku["own_races"] == 0
+    assert main(["report", "drivers", "--json"]) == 0
+    ham = next(r for r in json.loads(capsys.readouterr().out) if r["driver_ref"] == "hamilton")
+    assert ham["races"] == res[res.driverId == 1].raceId.nunique() and ham["own_races"] == 0
