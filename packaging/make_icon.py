@@ -1,4 +1,4 @@
-"""Draw packaging/pitwall.png (the app icon; PyInstaller turns it into .ico/.icns with Pillow).
+"""Draw resources/pitwall.png (the app icon, also the window's; PyInstaller turns it into .ico/.icns with Pillow).
 Run once after a design change: `QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/make_icon.py`."""
 
 from pathlib import Path
@@ -31,4 +31,4 @@ def draw(size: int = 256) -> QImage:
 
 if __name__ == "__main__":
     app = QGuiApplication([])
-    draw().save(str(Path(__file__).with_name("pitwall.png")))
+    draw().save(str(Path(__file__).resolve().parent.parent / "resources" / "pitwall.png"))

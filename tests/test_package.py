@@ -4,12 +4,15 @@ The bundle itself is built and smoke-tested by `./dev package` (packaging/smoke.
 (.ci/run) before the test suite: a PyInstaller build takes minutes, too long to repeat inside pytest.
 """
 
+import hashlib
 import re
 import subprocess
 import sys
 import tomllib
 from importlib import metadata
+from pathlib import Path
 
+import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -60,6 +63,11 @@ def test_the_pyside6_pin_holds_in_the_lock():
 
 
 def test_setup_installed_exactly_the_locked_versions():
+    venv = ROOT / ".venv"
+    stamp = venv / ".pitwall-installed"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
+    if Path(sys.prefix).resolve() != venv.resolve() or not stamp.is_file() or stamp.read_text().strip() != want:
+        pytest.skip("this environment was not set up from this lock by ./dev setup (CI's always is)")
     wrong = []
     for name, pins in locked().items():
         for version, marker in pins:
@@ -95,7 +103,7 @@ def test_spec_takes_name_version_and_icon_from_the_project():
     spec = (ROOT / "packaging" / "pitwall.spec").read_text(encoding="utf-8")
     assert 'project["name"], project["version"]' in spec and 'name=f"{name}-{version}"' in spec
     assert 'name="pitwall"' in spec and "icon=icon" in spec
-    assert (ROOT / "packaging" / "pitwall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (ROOT / "resources" / "pitwall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_wheel_carries_the_resources():

@@ -140,7 +140,7 @@ def test_spec_and_packaging_are_platform_neutral():
     spec = (ROOT / "packaging" / "pitwall.spec").read_text(encoding="utf-8")
     assert scan(spec, "packaging/pitwall.spec") == []
     assert 'sys.platform == "darwin"' in spec  # the .app bundle only where it exists
-    assert "pitwall.png" in spec and (ROOT / "packaging" / "pitwall.png").is_file()
+    assert "pitwall.png" in spec and (ROOT / "resources" / "pitwall.png").is_file()
 
 
 def test_secrets_file_is_user_only(tmp_path):

@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPixmapCache
+from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
+from app import __version__
 from app.config import load_settings
 from app.errors import PitwallError
 from app.services.sync.saved import with_saved
@@ -21,6 +22,7 @@ from app.workers.runner import Job, JobRunner
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_MS = 120_000
+APP_ICON = DEMO_FILE.parent.parent / "pitwall.png"  # resources/pitwall.png, also the bundle's icon
 
 
 def build_window(home: str | Path | None = None) -> MainWindow:
@@ -56,6 +58,9 @@ def run_gui(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)  # a GUI application, never a bare QCoreApplication
     app.setApplicationName("Pitwall")
+    app.setApplicationVersion(__version__)
+    if APP_ICON.is_file():
+        app.setWindowIcon(QIcon(str(APP_ICON)))
     apply_theme(app)
     window = build_window(getattr(args, "home", None))
     window.workspaces.use_at_start(getattr(args, "workspace", None))  # an unknown name fails here, clearly
