@@ -131,6 +131,13 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     qtbot.waitUntil(lambda: info.info is not None, timeout=10000)
     assert "Air" in info.weather.text() and "Track" in info.weather.text()
     assert info.messages.rowCount() == 29 and info.results.item(0, 1).text() == "NOR"
+    info.raise_()  # a tab beside Jobs: it still shows at least six result rows whole
+    table = info.results
+    qtbot.waitUntil(lambda: table.isVisible() and table.viewport().height() > 0, timeout=5000)
+    whole = [r for r in range(table.rowCount())
+             if 0 <= table.rowViewportPosition(r) and table.rowViewportPosition(r) + table.rowHeight(r)
+             <= table.viewport().height()]
+    assert len(whole) >= 6
 
 
 def test_cancel_a_load_from_the_jobs_panel(qtbot, window):
