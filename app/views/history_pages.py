@@ -27,7 +27,7 @@ def _plot(left: str, bottom: str = "season") -> pg.PlotWidget:
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setLabel("left", left)
     item.setLabel("bottom", bottom)
-    item.addLegend(offset=(-10, 8))  # top right: early seasons are often the short ones
+    item.addLegend(offset=(-10, 8), brush=pg.mkBrush(20, 22, 26, 220))  # top right, over headroom left for it
     return widget
 
 
@@ -95,6 +95,8 @@ class DriverPage(QWidget):
         self.points.getPlotItem().plot(years, points, pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=6,
                                        symbolBrush=ACCENT, name="points")
         self.counts.getPlotItem().setXRange(years.min() - 0.8, years.max() + 0.8, padding=0)
+        tallest = max((r["races"] or 0) for r in page.rows)
+        self.counts.getPlotItem().setYRange(0, max(tallest, 1) * 1.45, padding=0)  # room for the legend
 
 
 class CircuitPage(QWidget):
