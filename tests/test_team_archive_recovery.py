@@ -69,7 +69,8 @@ def test_catalog_server_killed_mid_ingest_leaves_a_failed_retryable_race(team, t
     try:
         gate.touch()
         _out, err = proc.communicate(timeout=120)
-        assert proc.returncode != 0  # the ingest could not commit
+        assert proc.returncode != 0  # the ingest could not commit, and says why in one line, no password
+        assert "CatalogUnavailable: The catalog at postgresql+psycopg://pitwall:***@" in err.strip().splitlines()[-1]
         assert team.pg.password not in err and team.s3.secret_key not in err
     finally:
         team.pg.start()

@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # pyarrow loads only where a table is read or written: `pitwa
     from app.store.dblocks import ServerLock
     from app.store.remote import ArchiveFiles
 
+class CatalogUnavailable(PitwallError):
+    """The catalog database could not be used (a server down or unreachable, a disk full)."""
+
+
 BUSY = "This race is being processed by another Pitwall job or process; try again once it has finished."
 
 
@@ -77,8 +81,13 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions.begin() as s:
-            yield s
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self._sessions.begin() as s:
+                yield s
+        except OperationalError as exc:  # a server gone, a disk full: one line for the user, no SQL, no password
+            raise CatalogUnavailable(f"The catalog at {self.location} failed: {error_reason(exc)}") from exc
 
     # ---- reading
     def races(self) -> list[Race]:
