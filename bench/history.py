@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from bench._common import best_of, report  # noqa: E402
 from app.services.analytics.reports import summary_report  # noqa: E402
 from app.services.history.importer import import_ergast  # noqa: E402
+from bench._common import best_of, report  # noqa: E402
 
 DUMP = ROOT / "tests" / "data" / "ergast" / "csv"
 
