@@ -3,6 +3,7 @@ Each test checks what is on screen (button enabled, text not cut, tooltip), not 
 
 import ast
 import json
+import sqlite3
 import threading
 import traceback
 from datetime import UTC
@@ -327,3 +328,29 @@ def test_the_file_menu_offers_open_f1_and_the_demo(qtbot, window):
     demo.trigger()
     qtbot.waitUntil(lambda: any(r.name == DEMO_RACE.stem and r.status == "Ready"
                                 for r in browser.races.races), timeout=30000)
+
+
+def test_a_cache_from_before_labels_gets_them_when_its_race_is_shown(qtbot, home):
+    from app.services.ingest import ingest_file
+    from app.store import Store
+
+    store = Store(home)
+    race = ingest_file(store, DEMO_RACE).race
+    store.close()
+    with sqlite3.connect(home / "catalog.sqlite") as conn:  # laps as an older Pitwall stored them
+        conn.execute("UPDATE laps SET meta = '{}'")
+    win = build_window(home)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        browser = win.dock("dock_browser")
+        qtbot.waitUntil(lambda: win.ctx.state.race == race.id and browser.laps.rowCount() == 9, timeout=10000)
+        expected = lap_labels(browser.laps.laps)
+        assert [browser.laps.index(r, 0).data() for r in range(9)] == [expected[lap.id] for lap in browser.laps.laps]
+        # Stored now: a lap read on its own (what the legend and exports get) carries the same label.
+        timed = next(lap for lap in browser.laps.laps if lap.lap_time and not lap.flag_list)
+        assert json.loads(win.ctx.store.lap(timed.id).meta)["label"] == expected[timed.id] == "Run 3 · lap 1"
+    finally:
+        win.close()
+        win.ctx.runner.wait_all(10000)
+        win.ctx.store.close()

@@ -118,6 +118,21 @@ def race_labels(laps: Sequence[LapLike]) -> dict[str, str]:
     return out
 
 
+def unlabelled(laps: Sequence[LapLike]) -> dict[str, tuple[str, str]]:
+    """Laps of one race stored before labels were (lap id → (old meta, meta with its label)): what a cache from
+    an older Pitwall needs written once so that a lap read alone later (a legend) carries its label too."""
+    missing = [lap for lap in laps if _stored_label(lap) is None and not lap.driver]
+    if not missing:
+        return {}
+    labels = lap_labels(laps)
+    out = {}
+    for lap in missing:
+        meta = json.loads(lap.meta or "{}")
+        meta["label"] = labels[lap.id]
+        out[lap.id] = (lap.meta, json.dumps(meta, default=str))
+    return out
+
+
 def label_rows(laps: Sequence[Lap]) -> None:
     """Store each lap's label in its meta (ingest, before the rows are committed): a single lap read later
     (a legend, an export) then carries the same label as its race's table."""

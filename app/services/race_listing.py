@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from app.services.laps import unlabelled
+
 if TYPE_CHECKING:
     from app.config import Settings
     from app.store import Store
@@ -36,8 +38,24 @@ def read_listing(store: Store, settings: Settings, race_id: str | None) -> RaceL
         listing.sync = race_states(store, target)
         listing.sync_where = f"s3://{settings.s3_bucket}/{normalise_prefix(settings.s3_prefix)}"
     if race_id is not None:
-        listing.race_id, listing.laps = race_id, store.laps(race_id)
+        listing.race_id, listing.laps = race_id, race_laps(store, race_id)
     return listing
+
+
+def race_laps(store: Store, race_id: str) -> list[Lap]:
+    """Pool thread: a race's laps; laps from an older cache get their label stored on the way (once)."""
+    laps = store.laps(race_id)
+    missing = unlabelled(laps)
+    if missing:
+        from sqlalchemy import update
+
+        from app.store.schema import Lap as LapRow
+
+        with store.session() as s:
+            for lap_id, (old, new) in missing.items():  # only where nobody changed the row meanwhile
+                s.execute(update(LapRow).where(LapRow.id == lap_id, LapRow.meta == old).values(meta=new))
+        laps = store.laps(race_id)
+    return laps
 
 
 def race_warnings(race: Race) -> list[str]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services.forget import forget_race
 from app.services.laps import format_lap_time
-from app.services.race_listing import RaceListing, race_warnings, read_listing
+from app.services.race_listing import RaceListing, race_laps, race_warnings, read_listing
 from app.store.schema import Lap
 from app.views.context import AppContext
 from app.views.dock_body import wrapping_policy
@@ -159,7 +159,7 @@ class BrowserDock(QDockWidget):
             return
         self._loading.add(race_id)
         store = self.ctx.store
-        job = self.ctx.runner.submit("Read a race's laps", lambda _p: store.laps(race_id), quiet=True,
+        job = self.ctx.runner.submit("Read a race's laps", lambda _p: race_laps(store, race_id), quiet=True,
                                      kind="catalog-read")
         job.result.connect(lambda laps: self._laps_read(race_id, laps))
         job.finished.connect(lambda: self._loading.discard(race_id))
