@@ -38,6 +38,11 @@ def none_if_na(value):
     return None if pd.isna(value) else value
 
 
+def compound(value) -> str | None:
+    """FastF1's compound, where it writes an unknown one as the text "nan" (2018) or leaves it blank: None."""
+    return value if isinstance(value, str) and value.lower() not in ("", "nan", "none") else None
+
+
 @pytest.fixture(scope="module")
 def reference(f1_loaded):
     return {key: fastf1_laps(f1_loaded, key) for key in SESSIONS}
@@ -52,7 +57,7 @@ def test_stints_group_the_laps_as_fastf1s_stint_column(f1_loaded, reference, key
         group = group.sort_values("LapNumber")
         first = group.iloc[0]
         want[(driver, int(stint))] = {
-            "compound": next((c for c in group["Compound"] if isinstance(c, str) and c), None),
+            "compound": next((c for c in group["Compound"] if compound(c)), None),
             "first_lap": int(group["LapNumber"].min()), "last_lap": int(group["LapNumber"].max()),
             "laps": len(group), "tyre_life_start": None if pd.isna(first["TyreLife"]) else int(first["TyreLife"]),
             "fresh": None if pd.isna(first["FreshTyre"]) else bool(first["FreshTyre"]),
@@ -74,7 +79,7 @@ def test_pace_rows_match_fastf1s_laps(f1_loaded, reference, key):
         row = ours[(lap["Driver"], int(lap["LapNumber"]))]
         lap_time = none_if_na(lap["LapTime"])
         assert row["lap_time"] == (None if lap_time is None else pytest.approx(lap_time.total_seconds(), abs=1e-6))
-        assert row["compound"] == (none_if_na(lap["Compound"]) or None)
+        assert row["compound"] == compound(lap["Compound"])
         assert row["stint"] == (None if pd.isna(lap["Stint"]) else int(lap["Stint"]))
         assert row["tyre_life"] == (None if pd.isna(lap["TyreLife"]) else int(lap["TyreLife"]))
         assert row["pit_in"] == (not pd.isna(lap["PitInTime"]))

@@ -37,7 +37,8 @@ class F1Lap:
 
     @property
     def compound(self) -> str | None:
-        return self.meta.get("compound") or None
+        value = self.meta.get("compound")  # sessions cached before: FastF1's "nan" text for an unknown compound
+        return value if isinstance(value, str) and value.lower() not in ("", "nan", "none") else None
 
     @property
     def stint(self) -> int | None:

@@ -33,7 +33,7 @@ def lap_extra(row: pd.Series) -> dict:
     """The F1 fields of a lap that the generic lap model has no column for (kept in the lap's meta)."""
     return {
         "driver_number": _plain(row.get("DriverNumber")),
-        "compound": _plain(row.get("Compound")) or None,
+        "compound": _compound(row.get("Compound")),
         "tyre_life": _plain(row.get("TyreLife")),
         "fresh_tyre": _plain(row.get("FreshTyre")),
         "stint": _plain(row.get("Stint")),
@@ -52,6 +52,12 @@ def lap_extra(row: pd.Series) -> dict:
         "end_time": seconds(row.get("Time")),  # session time at the end of the lap: gaps between drivers
         "fastf1_generated": bool(_plain(row.get("FastF1Generated")) or False),
     }
+
+
+def _compound(value) -> str | None:
+    """FastF1's compound; it keeps unknown ones as the text "nan" in some seasons (2018): those are None."""
+    text = _plain(value)
+    return text if isinstance(text, str) and text.strip() and text.strip().lower() not in ("nan", "none") else None
 
 
 def lap_flags(extra: dict) -> list[LapFlag]:
