@@ -79,6 +79,14 @@ def test_overview_legend_and_compound_colours(qtbot, ctx, f1_loaded, key, tmp_pa
             assert spot.brush().color().name() == palette[m["compound"]].lower()
             if m["pit_out"] and not m["deleted"]:
                 assert spot.symbol() == SYMBOLS["out"]
+    # Clicking a lap adds it to the shared selection (overlay, delta, map), clicking it again takes it out.
+    _line, points = next(iter(dock.curves.values()))
+    spot = points.points()[0]
+    points.sigClicked.emit(points, [spot], None)
+    assert ctx.state.selection == [spot.data()]
+    assert ctx.state.colour(spot.data()) == dock.legend.colours[next(iter(dock.curves))]
+    points.sigClicked.emit(points, [spot], None)
+    assert ctx.state.selection == []
     shown = sum(len(p.points()) for _, p in dock.curves.values())
     dock.hide_slow.setChecked(False)
     assert sum(len(p.points()) for _, p in dock.curves.values()) > shown  # the slow laps come back

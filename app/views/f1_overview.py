@@ -60,6 +60,7 @@ class SessionOverviewDock(F1SessionDock):
         row.addLayout(right, 1)
 
         self.curves: dict[str, tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = {}
+        self.tips: dict[str, str] = {}  # lap id → hover text
         self.legend.changed.connect(self.redraw)
         self.hide_slow.toggled.connect(self.redraw)
         self.hide_flags.toggled.connect(self.redraw)
@@ -71,12 +72,28 @@ class SessionOverviewDock(F1SessionDock):
         self.legend.set_drivers(view.drivers if view else [], checked=5)
         self.key.setText(f"{compound_key(self.compound_colours, self.compounds)} &nbsp; {MARKS}" if view else "")
 
+    def toggle_lap(self, lap_id: str) -> None:
+        """A clicked lap joins the selection (the overlay, delta and map compare it), or leaves it."""
+        view, state = self.view, self.ctx.state
+        lap = next((lap for lap in view.laps if lap.id == lap_id), None) if view else None
+        if lap is None:
+            return
+        if lap_id in state.selection:
+            state.set_selection([i for i in state.selection if i != lap_id])
+            return
+        state.prefer_colours({lap_id: self.legend.colours.get(lap.driver, MUTED)})
+        state.set_selection([*state.selection, lap_id])
+
+    def _clicked(self, _item, points, _event=None) -> None:
+        for point in points[:1]:
+            self.toggle_lap(point.data())
+
     def redraw(self) -> None:
         view = self.view
         for line, points in self.curves.values():
             self.plot.removeItem(line)
             self.plot.removeItem(points)
-        self.curves = {}
+        self.curves, self.tips = {}, {}
         if view is None:
             self.counts.clear()
             return
@@ -100,13 +117,17 @@ class SessionOverviewDock(F1SessionDock):
                 x=x, y=y, size=8, pen=pg.mkPen(colour, width=1.2),
                 brush=[pg.mkBrush(compound_colour(lap.compound, self.compound_colours)) for lap in keep],
                 symbol=[lap_symbol(lap) for lap in keep],
-                data=[f"{code} lap {lap.number}: {format_lap_time(lap.lap_time)} {lap.compound or ''}"
-                      for lap in keep], hoverable=True, tip=lambda x, y, data: data)
+                data=[lap.id for lap in keep], hoverable=True, tip=lambda x, y, data: self.tips.get(data, ""))
+            points.sigClicked.connect(self._clicked)
+            for lap in keep:
+                self.tips[lap.id] = (f"{code} lap {lap.number}: {format_lap_time(lap.lap_time)} "
+                                     f"{(lap.compound or '').lower()}, tyre age {lap.tyre_life} · click: compare it")
             self.plot.addItem(line)
             self.plot.addItem(points)
             self.curves[code] = (line, points)
             drawn += len(keep)
-        self.counts.setText(f"{drawn} laps shown, {hidden} hidden" if self.curves else "No driver selected")
+        self.counts.setText(f"{drawn} laps shown, {hidden} hidden · click a lap to add it to the comparison"
+                            if self.curves else "No driver selected")
         self.plot.enableAutoRange()
 
 
