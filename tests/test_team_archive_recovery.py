@@ -96,13 +96,7 @@ def test_a_writer_dying_after_its_uploads_leaves_no_orphan_objects(team, tmp_pat
     original_commit = a.commit_laps
 
     def die_before_commit(race_id, sink, data, results=None):
-        files = a.archive_files
-        with a.session() as s:  # what commit_laps does first: record the track, upload every lap file
-            from sqlalchemy import update
-
-            from app.store.schema import Race
-            s.execute(update(Race).where(Race.id == race_id).values(track=data.track))
-        files.upload_laps(race_id, "ams2", data.track, sink.rows)
+        a.upload_laps(race_id, sink, data.track)  # what commit_laps does first: record the track, upload
         assert object_keys(team, "samples/")  # the uploads happened
         team.pg.kill()  # and the catalog went before the commit
         return original_commit(race_id, sink, data, results)
@@ -134,3 +128,36 @@ def test_a_wrong_password_is_one_clear_line_without_the_password(team, tmp_path)
     text = str(err.value)
     assert "Cannot open the catalog at" in text and "\n" not in text
     assert "not-the-password" not in text and team.pg.password not in text and "***" in text
+
+
+def test_an_sqlite_catalog_with_the_archive_in_s3_recovers_the_same_way(team, tmp_path, s3_server):
+    """One engineer, SQLite catalog, files in the bucket: a writer that dies after uploading leaves, after the
+    next start, a Failed race and no object of it."""
+    import numpy as np
+
+    from app.archive.s3 import RemoteArchive
+    from app.domain.models import LapData
+    from app.store import Store
+    from tests.s3_helpers import settings_for
+
+    def open_store() -> Store:
+        settings = settings_for(s3_server, team.bucket, tmp_path / "solo", s3_prefix="team-a/")
+        return Store(tmp_path / "solo", archive=RemoteArchive.from_settings(settings))
+
+    a = open_store()
+    race = a.begin_race("ams2", "solo", content_hash="ab" * 32)
+    sink = a.lap_sink(race.id)
+    for n in range(3):
+        sink.add(LapData(number=n + 1, lap_time=80.0, channels={"time": np.linspace(0, 80, 50),
+                                                                "speed": np.full(50, 200.0)}))
+    sink.finish()
+    a.upload_laps(race.id, sink, "Test Track")  # what commit_laps does first
+    assert len(object_keys(team, "samples/")) == 3
+    a.close()  # the process dies here: its race lock goes, the race stays Processing
+
+    b = open_store()
+    assert b.recover() == 1
+    assert b.race(race.id).status == RaceStatus.FAILED and lap_rows(b, race.id) == 0
+    assert object_keys(team, "samples/") == []
+    assert not (tmp_path / "solo" / "laps" / race.id).exists() or not any((tmp_path / "solo" / "laps" / race.id)
+                                                                           .iterdir())

@@ -1,4 +1,5 @@
-"""Race locks for a shared catalog server: a PostgreSQL session advisory lock per race.
+"""Race locks for a shared catalog server: a PostgreSQL session advisory lock per race (and `race_lock`, which
+picks the server's lock or the lock file of app/store/locks.py for a store).
 
 The same contract as the lock files of app/store/locks.py, across machines: held for as long as an ingest
 writes the race, on a connection of its own. The server drops it when that connection goes, however the
@@ -12,10 +13,12 @@ import hashlib
 import time
 from typing import TYPE_CHECKING
 
-from app.store.locks import WAIT_S
+from app.store.locks import WAIT_S, RaceLock, lock, try_lock
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from app.store.store import Store
 
 
 def lock_key(race_id: str) -> int:
@@ -60,3 +63,12 @@ def server_lock(engine: Engine, race_id: str, wait: float = WAIT_S) -> ServerLoc
         if held is not None or time.monotonic() >= deadline:
             return held
         time.sleep(0.05)
+
+
+def race_lock(store: Store, race_id: str, wait: bool) -> RaceLock | ServerLock | None:
+    """The store's lock for a race: on the catalog server when it is shared, else a lock file in the data
+    directory. `wait`: retry for a moment (a recovery may be looking at the race)."""
+    if store.shared:
+        return server_lock(store.engine, race_id) if wait else try_server_lock(store.engine, race_id)
+    path = store.paths.race_lock(race_id)
+    return lock(path) if wait else try_lock(path)

@@ -10,6 +10,8 @@ has none to remove.
 from __future__ import annotations
 
 import logging
+import shutil
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -47,8 +49,28 @@ def recover_shared(store: Store) -> int:
                 )
                 marked += int(getattr(result, "rowcount", 0) or 0)
             remove_uncommitted(store, race_id)
+            shutil.rmtree(store.paths.laps_dir / race_id, ignore_errors=True)  # lap files staged for upload here
         finally:
             held.release()
+    return marked
+
+
+def recover_local_with_archive(store: Store, recover_local: Callable[[], int]) -> int:
+    """An SQLite catalog with its files in the bucket: the local recovery, then the uncommitted objects of the
+    races it marked Failed."""
+    with store.session() as s:
+        before = set(s.scalars(select(Race.id).where(Race.status == RaceStatus.PROCESSING)))
+    marked = recover_local()
+    if marked:
+        with store.session() as s:
+            failed = set(s.scalars(select(Race.id).where(Race.id.in_(before), Race.status == RaceStatus.FAILED)))
+        for race_id in failed:
+            held = store.try_race_lock(race_id)
+            if held is not None:
+                try:
+                    remove_uncommitted(store, race_id)
+                finally:
+                    held.release()
     return marked
 
 

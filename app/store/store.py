@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from app.domain.models import Channels, RaceStatus, SessionData
 from app.errors import PitwallError, Progress, check, no_progress
 from app.fileio import write_atomic
+from app.store.dblocks import race_lock
 from app.store.engine import catalog_url, error_reason, is_sqlite, make_engine, mask_url
 from app.store.lapsink import LapSink
-from app.store.locks import RaceLock, lock, try_lock
 from app.store.migrations import migrate
 from app.store.paths import DataPaths
 from app.store.recovery import recover
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # pyarrow loads only where a table is read or written: `pitwa
     import pyarrow as pa
 
     from app.archive.s3 import RemoteArchive
-    from app.store.dblocks import ServerLock
     from app.store.remote import ArchiveFiles
 
 class CatalogUnavailable(PitwallError):
@@ -186,28 +185,14 @@ class Store:
         raise PitwallError(BUSY)
 
     def _hold(self, race_id: str) -> None:
-        if race_id in self._locks:
-            raise PitwallError(BUSY)
-        held: RaceLock | ServerLock | None
-        if self.shared:
-            from app.store.dblocks import server_lock
-
-            held = server_lock(self.engine, race_id)
-        else:
-            held = lock(self.paths.race_lock(race_id))
+        held = None if race_id in self._locks else race_lock(self, race_id, wait=True)
         if held is None:
             raise PitwallError(BUSY)
         self._locks[race_id] = held
 
     def try_race_lock(self, race_id: str):
         """The race's lock when nobody (no job here, no process anywhere) is writing it, else None."""
-        if race_id in self._locks:
-            return None
-        if self.shared:
-            from app.store.dblocks import try_server_lock
-
-            return try_server_lock(self.engine, race_id)
-        return try_lock(self.paths.race_lock(race_id))
+        return None if race_id in self._locks else race_lock(self, race_id, wait=False)
 
     def _release(self, race_id: str) -> None:
         held = self._locks.pop(race_id, None)
@@ -304,10 +289,7 @@ class Store:
         files = self.archive_files
         try:
             if files is not None:
-                with self.session() as s:  # where its objects go, known to a recovery if this process dies now
-                    s.execute(update(Race).where(Race.id == race_id).values(track=data.track))
-                    source = s.scalar(select(Race.source).where(Race.id == race_id)) or data.source
-                files.upload_laps(race_id, source, data.track, sink.rows)
+                self.upload_laps(race_id, sink, data.track)
             with self.session() as s:
                 race = s.get(Race, race_id, with_for_update=True)  # row-locked on a server: no lost update
                 assert race is not None, race_id
@@ -339,6 +321,15 @@ class Store:
         self._remove_unlisted_files(race_id)
         self._release(race_id)
         return sink.rows
+
+    def upload_laps(self, race_id: str, sink: LapSink, track: str | None) -> None:
+        """Team archive, the first half of `commit_laps`: record where the race's objects go (so a recovery
+        finds them if this process dies now), then upload the sink's files and point its rows at them."""
+        assert self.archive_files is not None
+        with self.session() as s:
+            s.execute(update(Race).where(Race.id == race_id).values(track=track))
+            source = s.scalar(select(Race.source).where(Race.id == race_id)) or "unknown"
+        self.archive_files.upload_laps(race_id, source, track, sink.rows)
 
     def delete_race(self, race_id: str) -> None:
         with self.session() as s:
@@ -387,11 +378,13 @@ class Store:
         Safe while other processes ingest (see app/store/recovery.py, shared_recovery.py for a shared
         catalog). Returns how many races were marked.
         """
-        if self.shared:
-            from app.store.shared_recovery import recover_shared
+        from app.store import shared_recovery
 
-            return recover_shared(self)
-        return recover(self.paths.home, writing=set(self._locks))
+        if self.shared:
+            return shared_recovery.recover_shared(self)
+        if self.archive_files is None:
+            return recover(self.paths.home, writing=set(self._locks))
+        return shared_recovery.recover_local_with_archive(self, lambda: recover(self.paths.home, set(self._locks)))
 
     def _remove_unlisted_files(self, race_id: str) -> None:
         folder = self.paths.laps_dir / race_id
