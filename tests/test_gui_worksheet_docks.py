@@ -70,9 +70,11 @@ def show_dock(qtbot, window, name: str):
 def test_scatter_draws_one_point_set_per_lap_within_the_range(qtbot, window):
     ids = select_best(qtbot, window)
     state = window.ctx.state
+    hidden = window.dock("dock_scatter")
+    qtbot.wait(150)
+    assert hidden.visibleRegion().isEmpty() and hidden.clouds == {}  # behind the corners tab: not drawn
     dock = show_dock(qtbot, window, "dock_scatter")
-    dock.redraw()
-    assert set(dock.clouds) == set(ids)  # one point set per lap, in the lap's colour
+    qtbot.waitUntil(lambda: set(dock.clouds) == set(ids))  # drawn once shown: one point set per lap
     for lap_id, item in dock.clouds.items():
         series = state.analysis.series[lap_id]
         ax, az = np.asarray(series.channels["accel_x"]), np.asarray(series.channels["accel_z"])

@@ -59,7 +59,9 @@ class HistogramDock(QDockWidget):
         self.result: dict[str, np.ndarray] = {}  # lap id → percent per bin, as drawn
         self.edges = np.array([0.0, 1.0])
         self._redraw = QTimer(self, singleShot=True, interval=40)
-        self._redraw.timeout.connect(self.redraw)
+        self._redraw.timeout.connect(self._redraw_if_seen)
+        self._stale = False
+        self.visibilityChanged.connect(self._shown)
         state = ctx.state
         for signal in (state.analysis_changed, state.math_channels_changed, state.ab_range_changed,
                        state.selection_changed):
@@ -79,7 +81,19 @@ class HistogramDock(QDockWidget):
             self.use_ab.setChecked(settings["ab_only"])
         self.redraw()
 
+    def _shown(self, seen: bool) -> None:
+        if seen and self._stale:
+            self.redraw()
+
+    def _redraw_if_seen(self) -> None:
+        """A dock behind another tab draws when it is shown, not on every change it cannot show."""
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.redraw()
+        else:
+            self._stale = True
+
     def redraw(self) -> None:
+        self._stale = False
         views = self.laps.current()
         self.channel.set_channels(self.laps.catalogue())
         for item in self.curves.values():

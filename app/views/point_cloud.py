@@ -44,7 +44,7 @@ class PointCloud(pg.GraphicsObject):
         c.setAlpha(170)
         pen = QPen(c, self.size)
         pen.setCosmetic(True)  # size in screen pixels, whatever the zoom
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setCapStyle(Qt.PenCapStyle.SquareCap)  # round caps cost ~4x as much to draw per point
         return pen
 
     @staticmethod

@@ -69,11 +69,15 @@ class ScatterDock(QDockWidget):
         self.setWidget(dock_body(bar, self.plot, self.status))
         self.clouds: dict[str, PointCloud] = {}  # lap id → its points
         self._redraw = QTimer(self, singleShot=True, interval=40)  # coalesce a zoom's many range changes
-        self._redraw.timeout.connect(self.redraw)
+        self._redraw.timeout.connect(self._redraw_if_seen)
+        self._stale = False
+        self.visibilityChanged.connect(self._shown)
         state = ctx.state
         for signal in (state.analysis_changed, state.math_channels_changed, state.ab_range_changed,
-                       state.range_changed, state.selection_changed):
+                       state.selection_changed):
             signal.connect(lambda *_: self._redraw.start())
+        # zooming matters only while no A/B range is set (the A/B range wins)
+        state.range_changed.connect(lambda *_: state.ab_range is None and self._redraw.start())
         state.cursor_changed.connect(lambda _: self._move_cursor())
         self.redraw()
 
@@ -115,7 +119,19 @@ class ScatterDock(QDockWidget):
             return state.x_range, f"zoomed range {lo:.0f}–{hi:.0f} m"
         return None, "whole lap"
 
+    def _shown(self, seen: bool) -> None:
+        if seen and self._stale:
+            self.redraw()
+
+    def _redraw_if_seen(self) -> None:
+        """A dock behind another tab draws when it is shown, not on every change it cannot show."""
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.redraw()
+        else:
+            self._stale = True
+
     def redraw(self) -> None:
+        self._stale = False
         views = self.laps.current()
         catalogue = self.laps.catalogue()
         for combo in (self.x_combo, self.y_combo, self.colour_combo):

@@ -113,12 +113,13 @@ def evaluate_all(channels: Mapping[str, np.ndarray], definitions: Mapping[str, s
     order, problems = dependency_order(definitions)
     out: dict[str, np.ndarray] = {}
     scope = ChainMap(out, channels)  # type: ignore[arg-type]  # lazy: only the channels an expression reads
+    converted: dict[str, np.ndarray] = {}  # channels read as float64, once for all the math channels
     for name in order:
         if name in channels:
             problems[name] = MathError(f"{name!r} is already a channel of this lap")
             continue
         try:
-            value = evaluate(parse(definitions[name]), scope)
+            value = evaluate(parse(definitions[name]), scope, converted)
         except MathError as exc:
             problems[name] = exc
             continue

@@ -15,11 +15,13 @@ from app.services.mathchannels.parse import CONSTANTS, MathError, Parsed, _colum
 Array = Any  # a float64 array or a numpy scalar (a constant, `mean(x)`), broadcast when combined
 
 
-def evaluate(parsed: Parsed, channels: Mapping[str, np.ndarray]) -> np.ndarray:
-    """The expression over the lap: a float64 array as long as the lap's channels."""
+def evaluate(parsed: Parsed, channels: Mapping[str, np.ndarray],
+             converted: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """The expression over the lap: a float64 array as long as the lap's channels. `converted` keeps the
+    channels already read as float64, shared by the math channels of one lap (each is converted once)."""
     length = _length(channels)
     with np.errstate(all="ignore"):  # 1/0 is inf, sqrt(-1) is NaN, as a spreadsheet would show
-        out = _Eval(parsed.text, channels, length).run(parsed.tree)
+        out = _Eval(parsed.text, channels, length, {} if converted is None else converted).run(parsed.tree)
     out = np.asarray(out, dtype=np.float64)
     if out.ndim == 0:
         out = np.full(length, float(out))
@@ -34,8 +36,9 @@ def _length(channels: Mapping[str, Array]) -> int:
 
 
 class _Eval:
-    def __init__(self, text: str, channels: Mapping[str, Array], length: int) -> None:
-        self.text, self.channels, self.length = text, channels, length
+    def __init__(self, text: str, channels: Mapping[str, Array], length: int,
+                 converted: dict[str, np.ndarray]) -> None:
+        self.text, self.channels, self.length, self.converted = text, channels, length, converted
 
     def fail(self, message: str, node: ast.AST) -> MathError:
         return MathError(message, _column(self.text, node))
@@ -77,6 +80,9 @@ class _Eval:
     def channel(self, node: ast.Name) -> Array:
         if node.id in CONSTANTS:
             return np.float64(CONSTANTS[node.id])
+        done = self.converted.get(node.id)
+        if done is not None:
+            return done
         col = self.channels.get(node.id)
         if col is None:
             raise self.fail(f"this lap has no channel {node.id!r}", node)
@@ -86,14 +92,18 @@ class _Eval:
             raise self.fail(f"channel {node.id!r} is not numeric", node) from None
         if col.shape != (self.length,):
             raise self.fail(f"channel {node.id!r} is not one value per sample", node)
+        self.converted[node.id] = col
         return col
 
     def axis(self, call: ast.Call) -> Array:
         name = call.args[1].id if len(call.args) == 2 else "time"  # type: ignore[attr-defined]
+        if name in self.converted:
+            return self.converted[name]
         col = self.channels.get(name)
         if col is None:
             raise self.fail(f"this lap has no {name} channel to work against", call)
-        return np.asarray(col, dtype=np.float64)
+        self.converted[name] = out = np.asarray(col, dtype=np.float64)
+        return out
 
     def call(self, node: ast.Call) -> Array:
         name = node.func.id  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ only combine channels arithmetically. Every error carries the column (0-based, i
 
 import ast
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,11 +68,28 @@ def _column(text: str, node: ast.AST) -> int:
 
 def parse(text: str, known: Iterable[str] | None = None) -> Parsed:
     """Check `text`; with `known` (channel names available), unknown names are errors too."""
+    parsed = _parse(text)  # cached: a worksheet's expressions are read once, not once per lap
+    if known is not None:
+        available = set(known) | set(CONSTANTS)
+        for node in ast.walk(parsed.tree):
+            if isinstance(node, ast.Name) and node.id not in available and node.id not in FUNCTIONS:
+                hint = difflib.get_close_matches(node.id, sorted(available), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise MathError(f"unknown channel {node.id!r}{extra}", _column(_flat(text), node))
+    return parsed
+
+
+def _flat(text: str) -> str:
+    return text.replace("\n", " ").replace("\r", " ").replace("\t", " ")  # one line: columns stay the same
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> Parsed:
     if not text.strip():
         raise MathError("the expression is empty")
     if len(text) > MAX_LENGTH:
         raise MathError(f"the expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    flat = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")  # one line: columns stay the same
+    flat = _flat(text)
     try:
         tree = ast.parse(flat, mode="eval")
     except SyntaxError as exc:
@@ -80,13 +98,6 @@ def parse(text: str, known: Iterable[str] | None = None) -> Parsed:
         raise MathError(_syntax_message(exc), min(exc.offset - 1, len(flat))) from None
     names: set[str] = set()
     _check(flat, tree.body, names, 1, [0])
-    if known is not None:
-        available = set(known) | set(CONSTANTS)
-        for node in ast.walk(tree.body):
-            if isinstance(node, ast.Name) and node.id not in available and node.id not in FUNCTIONS:
-                hint = difflib.get_close_matches(node.id, sorted(available), n=1)
-                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-                raise MathError(f"unknown channel {node.id!r}{extra}", _column(flat, node))
     return Parsed(text, tree.body, frozenset(names))
 
 
