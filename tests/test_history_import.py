@@ -3,6 +3,7 @@ replacing an older one, and bad dumps refused with one line while the archive st
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
@@ -81,8 +82,8 @@ def test_newer_dump_replaces_the_older_one(home, tmp_path):
     back = import_ergast(home, tmp_path / "2022")
     assert back.changed and current(home)["version"] == older.version
     assert max(r["year"] for r in read(home, "races")) == 2022
-    versions = sorted(p.name for p in HistoryPaths(home).versions.iterdir())
-    assert versions == sorted({older.version, newer.version})  # no staging folder left
+    folders = sorted(p.name for p in HistoryPaths(home).versions.iterdir())
+    assert folders == sorted({Path(back.path).name, Path(newer.path).name})  # no staging folder left
 
 
 @pytest.mark.parametrize("damage, message", [
@@ -178,3 +179,20 @@ def test_a_second_import_at_the_same_time_and_a_file_that_is_no_dump(home, tmp_p
     with pytest.raises(PitwallError, match="status.csv.gz: cannot be read"):
         import_ergast(home, broken)
     assert current(home) is None
+
+
+def test_summaries_of_an_older_pitwall_are_recomputed(home):
+    """An import whose stored summaries an older Pitwall defined differently: reports use the live queries, and
+    importing the same dump again stores them anew (atomically: a new folder, then the pointer)."""
+    from app.services.analytics.reports import summary_report
+
+    first = import_ergast(home, DUMP)
+    want = summary_report(home, "drivers").records()
+    pointer = HistoryPaths(home).pointer
+    manifest = json.loads(pointer.read_text())
+    manifest["summary_version"] = 1
+    pointer.write_text(json.dumps(manifest))
+    assert summary_report(home, "drivers").records() == want  # live, the same answer
+    again = import_ergast(home, DUMP)
+    assert again.changed and again.version == first.version and current(home)["summary_version"] > 1
+    assert summary_report(home, "drivers").records() == want

@@ -27,6 +27,7 @@ from app.errors import PitwallError, Progress, check, no_progress
 from app.services.history import source
 from app.services.history.schema import BY_NAME, TableSpec
 from app.services.history.store import HistoryPaths, current, publish
+from app.services.history.summary_sql import SUMMARY_VERSION
 from app.store.locks import try_lock
 
 
@@ -72,7 +73,7 @@ def _import(home: Path, path: Path, staging: Path, progress: Progress) -> Import
     files = source.locate(path, staging)
     version = source.dump_hash(files)[:16]
     now = current(home)
-    if now is not None and now.get("version") == version:
+    if now is not None and now.get("version") == version and now.get("summary_version") == SUMMARY_VERSION:
         return ImportResult(str(path), version, False, now["tables"], now["seasons"], now["dir"])
     specs = [BY_NAME[name] for name in files]
     total = sum(f.stat().st_size for f in files.values()) or 1
@@ -94,8 +95,11 @@ def _import(home: Path, path: Path, staging: Path, progress: Progress) -> Import
     summaries = _write_summaries(staging, [spec.name for spec in specs])
     for f in staging.iterdir():
         _fsync(f)
-    manifest: dict = {"version": version, "source": str(path), "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                time.gmtime()), "tables": tables, "seasons": seasons, "summaries": summaries}
+    manifest: dict = {
+        "version": version, "folder": f"{version}-s{SUMMARY_VERSION}", "source": str(path),
+        "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "tables": tables, "seasons": seasons,
+        "summaries": summaries, "summary_version": SUMMARY_VERSION,
+    }
     target = publish(home, staging, manifest)
     return ImportResult(str(path), version, True, tables, seasons, str(target))
 

@@ -143,3 +143,4 @@ RACE_ROUNDS = """
 SELECT year, round, circuitId, raceId IN (SELECT raceId FROM ergast.sprint_results) AS sprint FROM ergast.races
 """
 SUMMARIES = {"driver_summary": DRIVERS, "circuit_summary": CIRCUITS, "race_rounds": RACE_ROUNDS}
+SUMMARY_VERSION = 2  # raise when a summary's columns or definitions change: older stored ones are then not used
