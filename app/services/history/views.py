@@ -45,10 +45,6 @@ def register_tables(conn: duckdb.DuckDBPyConnection, files: dict[str, Path],
     return names
 
 
-def has_history(home: Path) -> bool:
-    return bool(table_files(home))
-
-
 def readable_folder(home: Path) -> str:
     """The folder the restricted console may read for these views (trailing "/": DuckDB matches prefixes)."""
     return str(HistoryPaths(Path(home)).root) + "/"
