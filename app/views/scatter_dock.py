@@ -62,6 +62,11 @@ class ScatterDock(QDockWidget):
         self.cursor_dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen(TEXT, width=1.5), pxMode=True)
         self.cursor_dots.setZValue(10)
         self.plot.addItem(self.cursor_dots)
+        # the colour scale of a third channel, right of the plot; hidden while points take their lap's colour
+        self.colour_bar = pg.ColorBarItem(values=(0, 1), width=14, colorMap=COLOUR_MAP, interactive=False,
+                                          colorMapMenu=False)
+        self.plot.getPlotItem().layout.addItem(self.colour_bar, 2, 5)
+        self.colour_bar.hide()
         self.message = pg.TextItem("", color=MUTED, anchor=(0.5, 0.5))
         self.plot.addItem(self.message, ignoreBounds=True)
         self.status = QLabel()
@@ -176,8 +181,12 @@ class ScatterDock(QDockWidget):
         self.plot.setLabel("left", channel_text(channel_info(y_name, y_name in self.ctx.state.math_channels)))
         self._fit(x_name, y_name)
         colour_note = ""
+        self.colour_bar.setVisible(c_range is not None)
         if c_range is not None:
-            colour_note = f" · colour: {colour_by} {c_range[0]:.4g} (blue) – {c_range[1]:.4g} (yellow)"
+            self.colour_bar.setLevels(c_range)
+            c_info = channel_info(colour_by, colour_by in self.ctx.state.math_channels)
+            self.colour_bar.axis.setLabel(channel_text(c_info))
+            colour_note = f" · colour: {colour_by} {c_range[0]:.4g} – {c_range[1]:.4g}"
         missing = len(views) - shown
         self.status.setText(f"{shown} lap(s), {span_text}{colour_note}"
                             + (f" · {missing} lap(s) lack {x_name} or {y_name}" if missing else ""))
