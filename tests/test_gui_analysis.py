@@ -150,7 +150,7 @@ def test_laps_from_two_sessions_in_one_analysis(qtbot, window, tmp_path):
     labels = a.labels
     for lap_id in (second.id, short.id):
         row = overlay.values.laps.index(lap_id)
-        assert overlay.values.item(row, 0).text() == f"■ {labels[lap_id]}"
+        assert overlay.values.item_text(row, 0) == f"■ {labels[lap_id]}"
         shown = re.fullmatch(r"\(?([+-]\d+\.\d{3}) ±(\d+\.\d{3})\)?", overlay.values.text_at(row, "Δ s"))
         assert shown, overlay.readout_text()
         d = a.series[lap_id].delta

@@ -90,8 +90,25 @@ class LapSeries:
             return float(col[max(int(np.searchsorted(d, distance, side="right")) - 1, 0)])
         return float(np.interp(distance, d, col))
 
-    def values(self, names: list[str], distance: float) -> dict[str, float]:
-        return {name: self.value(name, distance) for name in names}
+    def values(self, names: list[str], distance: float) -> list[float]:
+        """Several channels at one distance: the position on the axis is looked up once (the readout's path)."""
+        d = self.distance
+        if not len(d) or distance < d[0] or distance > d[-1]:
+            return [float("nan")] * len(names)
+        i = min(max(int(np.searchsorted(d, distance, side="right")), 1), len(d) - 1)
+        span = d[i] - d[i - 1]
+        w = (distance - d[i - 1]) / span if span > 0 else 0.0
+        out = []
+        for name in names:
+            if name not in self.channels:
+                out.append(float("nan"))
+                continue
+            col = self.channels[name]
+            if name in STEP_CHANNELS:
+                out.append(float(col[i - 1] if distance < d[i] else col[i]))
+            else:
+                out.append(float(col[i - 1] + w * (col[i] - col[i - 1])))
+        return out
 
     def position(self, distance: float) -> tuple[float, float] | None:
         """Where the car was on the map at a reference distance (clamped to the lap's ends)."""

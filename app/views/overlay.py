@@ -29,6 +29,7 @@ from app.services.range_stats import snap
 from app.views import plot_config as pc
 from app.views.context import AppContext
 from app.views.plot_channels import ChannelPicker, available_channels
+from app.views.plot_layer import LayeredView
 from app.views.plot_readout import ReadoutTable
 from app.views.plot_stack import PlotStack
 from app.views.theme import MUTED, TEXT
@@ -71,7 +72,7 @@ class LapOverlayDock(QDockWidget):
         self.setObjectName("dock_overlay")
         self.ctx = ctx
         state = ctx.state
-        self.glw = pg.GraphicsLayoutWidget()
+        self.glw = LayeredView()
         self.glw.ci.setSpacing(0)
         self.glw.ci.setContentsMargins(4, 4, 10, 4)
         self.readout = QLabel()  # one line: where the cursor is, or what to do next
@@ -360,7 +361,7 @@ class LapOverlayDock(QDockWidget):
         return list(self.stack.curves.get(channel, []))
 
     @property
-    def cursor_lines(self) -> list[pg.InfiniteLine]:
+    def cursor_lines(self):
         return self.stack.cursor_lines
 
     @property

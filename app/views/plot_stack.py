@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.services.lap_series import LapSeries, with_gaps
 from app.views.overlay_marks import DistanceMarks
 from app.views.plot_config import DELTA, FIXED_RANGES, axis_title, label_and_unit
+from app.views.plot_layer import LayeredView
 from app.views.theme import GRID, TEXT
 from app.workers.analysis import SelectionAnalysis
 
@@ -50,17 +51,34 @@ class RangeViewBox(pg.ViewBox):
         self._on_menu(self, ev.screenPos().toPoint())
 
 
-class PlotStack:
-    """The plots of one GraphicsLayoutWidget from row `first_row` down."""
+class CursorMark:
+    """One plot's cursor line, as a test or a person reads it (drawn by the stack over the cached layer)."""
 
-    def __init__(self, glw: pg.GraphicsLayoutWidget, first_row: int, on_range, range_tool, on_menu) -> None:
+    def __init__(self, stack: "PlotStack", plot: pg.PlotItem) -> None:
+        self._stack, self._plot = stack, plot
+
+    def value(self) -> float | None:
+        return self._stack.cursor_x
+
+    def isVisible(self) -> bool:  # noqa: N802 (as a Qt item says it)
+        return self._stack.cursor_x is not None and self._plot.isVisible()
+
+
+class PlotStack:
+    """The plots of one LayeredView from row `first_row` down; the cursor is painted over the cached layer."""
+
+    def __init__(self, glw: LayeredView, first_row: int, on_range, range_tool, on_menu) -> None:
         self.glw, self.first_row = glw, first_row
+        glw.paint_marks = self.paint_cursor
+        self.cursor_x: float | None = None  # on this axis (distance or time)
+        self._cursor_pen = pg.mkPen("#e8eaed", width=1, style=Qt.PenStyle.DashLine)
+        self._drawn: list[QRect] = []  # where the cursor was painted last
         self._on_range, self._range_tool, self._on_menu = on_range, range_tool, on_menu
         self.config: list[dict] = []
         self.plots: list[pg.PlotItem] = []
         self.curves: dict[str, list[pg.PlotDataItem]] = {}  # channel → its curves (one a lap that has it)
         self.bands: dict[str, pg.FillBetweenItem] = {}  # lap id → its delta's uncertainty band
-        self.cursor_lines: list[pg.InfiniteLine] = []
+        self.cursor_lines: list[CursorMark] = []
         self.regions: list[pg.LinearRegionItem] = []  # the A/B range, one per plot
         self.marks: DistanceMarks | None = None
         self.x_mode = "distance"
@@ -92,16 +110,13 @@ class PlotStack:
             title.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.titles.append(title)
             left.setWidth(AXIS_WIDTH)
-            # A cached grid item, not the axes' own grid: the axis grid repaints in full on every cursor move.
-            grid = pg.GridItem(pen=pg.mkPen(GRID, width=1), textPen=None)
-            grid.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            plot.addItem(grid, ignoreBounds=True)
+            # The axes' own grid (major ticks): the cursor never repaints the scene (it is drawn over the layer),
+            # and a pan redraws it cheaper than a GridItem's three levels of lines.
+            plot.showGrid(x=True, y=True, alpha=0.12)
             plot.setMouseEnabled(x=True, y=False)
             plot.hideButtons()
-            vb.setAutoVisible(y=True)  # y fits what is visible after zooming x
-            fixed = [FIXED_RANGES[c] for c in entry["channels"] if c in FIXED_RANGES]
-            if fixed and len(fixed) == len(entry["channels"]):
-                plot.setYRange(min(f[0] for f in fixed), max(f[1] for f in fixed), padding=0.05)
+            # y holds the whole lap's range (set when drawn): a pan moves x only, one repaint a step.
+            vb.disableAutoRange(pg.ViewBox.YAxis)
             if DELTA in entry["channels"]:
                 plot.addItem(pg.InfiniteLine(angle=0, pos=0, movable=False, pen=pg.mkPen(GRID, width=1)),
                              ignoreBounds=True)
@@ -112,12 +127,7 @@ class PlotStack:
             if i < len(self.config) - 1:
                 bottom.setStyle(showValues=False)
                 bottom.setHeight(4)
-            line = pg.InfiniteLine(angle=90, movable=False,
-                                   pen=pg.mkPen("#e8eaed", width=1, style=Qt.PenStyle.DashLine))
-            line.setZValue(100)
-            line.hide()
-            plot.addItem(line, ignoreBounds=True)
-            self.cursor_lines.append(line)
+            self.cursor_lines.append(CursorMark(self, plot))
             region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(255, 255, 255, 28),
                                          pen=pg.mkPen("#ffffff", width=1))
             region.setZValue(-20)
@@ -219,6 +229,7 @@ class PlotStack:
             shown = [c for c in entry["channels"] if self.curves.get(c)]
             self.titles[self.plots.index(plot)].setText(self._title(shown or entry["channels"]))
             plot.getAxis("left").setLabel(self._unit(shown or entry["channels"]))
+            self._fit_y(plot, entry["channels"])
         self._label_x()
         self.fit_delta()
         return firsts
@@ -262,6 +273,24 @@ class PlotStack:
         plot.addItem(band)
         return band
 
+    def _fit_y(self, plot: pg.PlotItem, channels: list[str]) -> None:
+        """A pedal 0–100 %; any other channel its range over every lap drawn (the delta: see fit_delta)."""
+        if channels == [DELTA]:
+            return
+        fixed = [FIXED_RANGES[c] for c in channels if c in FIXED_RANGES]
+        if fixed and len(fixed) == len(channels):
+            plot.setYRange(min(f[0] for f in fixed), max(f[1] for f in fixed), padding=0.05)
+            return
+        lo, hi = np.inf, -np.inf
+        for name in channels:
+            for curve in self.curves.get(name, []) if name != DELTA else []:
+                y = curve.getOriginalDataset()[1]
+                if y is not None and len(y) and np.isfinite(y).any():
+                    lo, hi = min(lo, float(np.nanmin(y))), max(hi, float(np.nanmax(y)))
+        if np.isfinite(lo):
+            pad = max((hi - lo) * 0.06, 0.5 if hi == lo else 0.0)
+            plot.setYRange(lo - pad, hi + pad, padding=0)
+
     def fit_delta(self) -> None:
         """The delta plots' scale: the comparable laps over the visible stretch (an out-lap's −90 s would
         squash the others flat)."""
@@ -283,11 +312,30 @@ class PlotStack:
 
     # ---- cursor and A/B range (reference metres)
     def show_cursor(self, distance: float | None) -> None:
-        x = None if distance is None else float(self.to_x(distance))
-        for line in self.cursor_lines:
-            line.setVisible(x is not None)
-            if x is not None:
-                line.setPos(x)
+        """Move the cursor: only the strips where it was and is now are painted again."""
+        self.cursor_x = None if distance is None else float(self.to_x(distance))
+        self.glw.update_marks(self._drawn + self._cursor_rects())
+
+    def _cursor_rects(self) -> list[QRect]:
+        if self.cursor_x is None:
+            return []
+        rects = []
+        for plot in self.plots:
+            if not plot.isVisible():
+                continue
+            vb = plot.getViewBox()
+            box = self.glw.box_of(vb)
+            px = round(self.glw.to_viewport(vb, self.cursor_x, 0.0).x())
+            if box.left() <= px <= box.right():
+                rects.append(QRect(px - 1, box.top(), 3, box.height()))
+        return rects
+
+    def paint_cursor(self, painter: QPainter) -> None:
+        self._drawn = self._cursor_rects()
+        painter.setPen(self._cursor_pen)
+        for r in self._drawn:
+            x = r.left() + 1
+            painter.drawLine(x, r.top(), x, r.bottom())
 
     def show_range(self, ab: tuple[float, float] | None) -> None:
         for region in self.regions:

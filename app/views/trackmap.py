@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QDockWidget, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.analysis.best import MiniSectors
@@ -21,6 +21,7 @@ from app.services.lap_series import LapSeries
 from app.views.context import AppContext
 from app.views.plot_channels import HIDDEN, available_channels
 from app.views.plot_config import label_and_unit
+from app.views.plot_layer import LayeredView
 from app.views.theme import MUTED
 from app.views.trackmap_marks import MapMarks, TrackGeometry
 from app.workers.analysis import SelectionAnalysis
@@ -29,6 +30,7 @@ COLOUR_CHANNELS = ("speed", "throttle", "brake", "gear", "rpm", "steering", "acc
 MINISECTORS = "fastest lap (mini-sectors)"
 BANDS = 48
 COLOUR_MAP = "turbo"
+MARKER, MARKER_REF = 5, 7  # cursor dot radius, px
 
 
 class TrackMapDock(QDockWidget):
@@ -45,7 +47,8 @@ class TrackMapDock(QDockWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.caption = QLabel()  # whose gain/loss the corner labels show
         self.caption.setStyleSheet(f"color: {MUTED}")
-        self.glw = pg.GraphicsLayoutWidget()
+        self.glw = LayeredView()  # the track cached as one layer; the cursor's markers are painted over it
+        self.glw.paint_marks = self._paint_markers
         self.plot = self.glw.addPlot(row=0, col=0)
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("left")
@@ -60,9 +63,8 @@ class TrackMapDock(QDockWidget):
         self.bar.hide()  # until there is a line to colour: a bare 0–1 scale means nothing
         self.empty = pg.TextItem("Select laps to see the track", color=MUTED, anchor=(0.5, 0.5))
         self.plot.addItem(self.empty)
-        self.markers = pg.ScatterPlotItem(size=13, pxMode=True)
-        self.markers.setZValue(50)
-        self.plot.addItem(self.markers)
+        self._spots: list[tuple[str, tuple[float, float], QColor, bool]] = []  # lap, map position, colour, ref
+        self._painted: list[QRect] = []  # where markers were painted last
         self.shadow = pg.PlotDataItem(pen=pg.mkPen("#000000", width=7))  # a dark outline under the coloured line
         self.shadow.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.shadow)
@@ -101,7 +103,10 @@ class TrackMapDock(QDockWidget):
         ctx.state.map_channel_changed.connect(self._map_channel_changed)
         ctx.state.analysis_changed.connect(lambda _: self._redraw_timer.start())
         ctx.state.cursor_changed.connect(self._show_cursor)
-        ctx.state.range_changed.connect(self._follow_range)
+        # The map follows the plots' zoom a moment later: a pan of the plots is not slowed by the map.
+        self._range_timer = QTimer(self, singleShot=True, interval=120)
+        self._range_timer.timeout.connect(self._follow_state_range)
+        ctx.state.range_changed.connect(lambda *_: self._range_timer.start())
 
     # ---- the colouring channel (shared state)
     def _fill_channels(self, names: list[tuple[str, str]]) -> None:
@@ -239,10 +244,7 @@ class TrackMapDock(QDockWidget):
     # ---- cursor
     def marker_position(self, lap_id: str) -> tuple[float, float] | None:
         """Where the marker of a lap is drawn now (None when hidden)."""
-        for spot in self.markers.points():
-            if spot.data() == lap_id:
-                return float(spot.pos().x()), float(spot.pos().y())
-        return None
+        return next((pos for i, pos, _, _ in self._spots if i == lap_id), None)
 
     def _show_cursor(self, distance: float) -> None:
         spots = []
@@ -253,13 +255,35 @@ class TrackMapDock(QDockWidget):
                 pos = series.position(distance)
                 if pos is None:
                     continue
-                is_ref = lap_id == analysis.reference_id
-                spots.append({"pos": pos, "data": lap_id, "size": 15 if is_ref else 11,
-                              "brush": pg.mkBrush(state.colour(lap_id)),
-                              "pen": pg.mkPen("#ffffff" if is_ref else "#000000", width=2)})
-        self.markers.setData(spots)
+                spots.append((lap_id, pos, QColor(state.colour(lap_id)), lap_id == analysis.reference_id))
+        self._spots = spots
+        self.glw.update_marks(self._painted + self._marker_rects())
+
+    def _marker_rects(self) -> list[QRect]:
+        vb = self.plot.getViewBox()
+        rects = []
+        for _, (x, y), _, is_ref in self._spots:
+            p = self.glw.to_viewport(vb, x, y)
+            r = MARKER_REF if is_ref else MARKER
+            rects.append(QRect(round(p.x()) - r - 2, round(p.y()) - r - 2, 2 * r + 5, 2 * r + 5))
+        return rects
+
+    def _paint_markers(self, painter: QPainter) -> None:
+        """The cursor on every lap: a dot in the lap's colour (the reference's larger, ringed white)."""
+        self._painted = self._marker_rects()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        vb = self.plot.getViewBox()
+        for _, (x, y), colour, is_ref in self._spots[::-1]:  # the reference (first) on top
+            r = MARKER_REF if is_ref else MARKER
+            painter.setPen(QPen(QColor("#ffffff" if is_ref else "#000000"), 2))
+            painter.setBrush(colour)
+            painter.drawEllipse(self.glw.to_viewport(vb, x, y), r, r)
 
     # ---- zoomed with the plots
+    def _follow_state_range(self) -> None:
+        if self.ctx.state.x_range is not None:
+            self._follow_range(*self.ctx.state.x_range)
+
     def _follow_range(self, lo: float, hi: float) -> None:
         """The map shows the stretch the plots show (the whole track when they show most of the lap)."""
         if self._xz is None or self._distance is None or len(self._distance) < 2:
