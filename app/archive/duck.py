@@ -66,7 +66,8 @@ def create_samples_view(conn: duckdb.DuckDBPyConnection, remote: RemoteArchive, 
         conn.execute(f"SELECT * FROM {name} LIMIT 0").fetchall()
     except duckdb.IOException:  # no lap in the archive yet: an empty relation with the key columns
         conn.execute(f"DROP VIEW IF EXISTS {name}")
-        conn.execute(f"CREATE VIEW {name} AS SELECT NULL::VARCHAR AS race_id, NULL::VARCHAR AS lap_id WHERE false")
+        conn.execute(f"CREATE VIEW {name} AS SELECT NULL::VARCHAR AS race_id, NULL::VARCHAR AS lap_id, "
+                     "NULL::VARCHAR AS source, NULL::VARCHAR AS track WHERE false")
 
 
 def copy_catalog(conn: duckdb.DuckDBPyConnection, engine: Engine) -> list[str]:
