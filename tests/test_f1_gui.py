@@ -44,6 +44,15 @@ def show_and_pick(qtbot, dock, year: int, event: str, session: str):
     qtbot.waitUntil(lambda: dock.tree.topLevelItemCount() > 0 and dock._shown_year == year, timeout=20000)
     item = session_item(dock, event, session)
     dock.tree.setCurrentItem(item)
+    # Event and session names and the dates show whole (the country column gives way first).
+    tree, fm = dock.tree, dock.tree.fontMetrics()
+    header = tree.header()
+    for i in range(tree.topLevelItemCount()):
+        event_item = tree.topLevelItem(i)
+        rows = [(event_item, 1)] + [(event_item.child(j), 2) for j in range(event_item.childCount())]
+        for row, depth in rows:
+            assert fm.horizontalAdvance(row.text(0)) + depth * tree.indentation() <= header.sectionSize(0)
+            assert fm.horizontalAdvance(row.text(2)) + 6 <= header.sectionSize(2)
     assert dock.load_button.isEnabled()
     return item
 

@@ -51,9 +51,10 @@ class F1BrowserDock(QDockWidget):
         self.tree.setRootIsDecorated(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names give way; dates never elide
-        for col in (1, 2, 3):
+        for col in (0, 2, 3):  # event and session names, dates and "cached" show whole
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the country gives way (tooltip has it)
+        header.setMinimumSectionSize(16)
         self.setMinimumWidth(420)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -99,7 +100,8 @@ class F1BrowserDock(QDockWidget):
         self.tree.clear()
         for ev in events:
             item = QTreeWidgetItem([f"R{ev.round}  {ev.name}", ev.country, ev.date or ""])
-            item.setToolTip(0, f"Round {ev.round}: {ev.name} ({ev.location}, {ev.country})")
+            for col in (0, 1):
+                item.setToolTip(col, f"Round {ev.round}: {ev.name} ({ev.location}, {ev.country})")
             for s in ev.sessions:
                 child = QTreeWidgetItem([s.name, "", (s.date or "")[:16].replace("T", " ")])
                 child.setData(0, SESSION_ROLE, (year, ev.round, ev.name, s.name))
