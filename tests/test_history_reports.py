@@ -10,6 +10,7 @@ from app.cli import main
 from app.services.analytics import open_archive, run_query, run_report
 from app.services.analytics.queries import expand, find_query
 from app.services.history.importer import import_ergast
+from app.services.history.venues import normalise
 from app.services.ingest import ingest_file
 from tests.analytics_support import driver_name, ergast_races, load_ergast
 from tests.conftest import DEMO_RACE, SHORT_RACE
@@ -281,3 +282,33 @@ def test_a_real_fastf1_race_inside_the_history_counts_once(home, f1_recorded, ca
     assert main(["report", "drivers", "--json"]) == 0
     ham = next(r for r in json.loads(capsys.readouterr().out) if r["driver_ref"] == "hamilton")
     assert ham["races"] == res[res.driverId == 1].raceId.nunique() and ham["own_races"] == 0
+
+
+@pytest.mark.usefixtures("no_network")
+def test_a_real_fastf1_sprint_after_the_history_adds_to_the_sprints_only(home, f1_recorded, capsys):
+    """The recorded 2025 Miami sprint: each driver's sprint counts, wins and points grow; races do not."""
+    assert main(["import", "ergast", str(DUMP)]) == 0
+    capsys.readouterr()
+    assert main(["report", "drivers", "--json"]) == 0
+    before = {normalise(r["driver"]): r for r in json.loads(capsys.readouterr().out)}
+    assert main(["f1", "load", "2025", "Miami", "Sprint", "--f1-recorded", str(f1_recorded), "--frame-skip", "50",
+                 "--json"]) == 0
+    capsys.readouterr()
+    import sqlite3
+
+    con = sqlite3.connect(home / "catalog.sqlite")
+    classified = con.execute("SELECT driver, position, points FROM results").fetchall()
+    con.close()
+    assert len(classified) >= 18
+    assert main(["report", "drivers", "--json"]) == 0
+    after = {normalise(r["driver"]): r for r in json.loads(capsys.readouterr().out)}
+    assert after[normalise("Nico Hulkenberg")]["driver"] == "Nico Hülkenberg"  # FastF1's spelling, matched
+    for name, position, points in classified:
+        driver = normalise(name)
+        old = before.get(driver) or {"races": 0, "sprints": 0, "sprint_wins": 0, "sprint_points": 0.0}
+        new = after[driver]
+        assert new["races"] == old["races"], driver  # a sprint is not a Grand Prix
+        assert new["sprints"] == old["sprints"] + 1, driver
+        assert new["sprint_wins"] == old["sprint_wins"] + (position == 1), driver
+        assert new["sprint_points"] == pytest.approx((old["sprint_points"] or 0) + (points or 0)), driver
+        assert new["last_season"] == 2025
