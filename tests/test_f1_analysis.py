@@ -2,13 +2,11 @@
 not through Pitwall's code path): stints, pace, positions, gaps, results, and sessions with gaps in their data."""
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
 
-from app.config import load_settings
-from app.services.f1 import driver_summary, f1_config, open_session
+from app.services.f1 import driver_summary, f1_config
 from app.services.f1_session.compare import bests_table, column_leaders, fastest_laps, first_look
 from app.services.f1_session.drivers import drivers, missing_notes
 from app.services.f1_session.laps import f1_laps
@@ -17,8 +15,7 @@ from app.services.f1_session.race import gaps_to_leader, positions, results_tabl
 from app.services.f1_session.stints import stints
 from app.services.f1_session.view import session_view
 from app.sources.f1.replay import fastf1_call
-from app.store import Store
-from tests.f1_support import SESSIONS
+from tests.f1_support import SESSIONS, load_without_driver_list
 
 pytestmark = pytest.mark.usefixtures("no_network")
 IDS = [f"{k[0]}-{k[1]}-{k[2]}" for k in SESSIONS]
@@ -170,25 +167,7 @@ def test_session_without_telemetry_still_summarises(f1_loaded):
 
 @pytest.fixture(scope="module")
 def no_driver_list(f1_loaded, f1_recorded, tmp_path_factory):
-    """2024 British FP1 with its driver list and its Ergast results taken out of the recording: FastF1 then
-    builds a minimal driver list from timing data (numbers only, no names, no team colours)."""
-    from tests.f1_support import block_network
-
-    base = tmp_path_factory.mktemp("no-driver-list")
-    recorded = base / "recorded"
-    shutil.copytree(f1_recorded, recorded)
-    dropped = 0
-    for path in (recorded / "http").glob("*.json"):
-        url = json.loads(path.read_text())["url"]
-        if url.endswith("2024-07-05_Practice_1/DriverList.jsonStream") or "/ergast/f1/2024/12/" in url:
-            path.unlink()
-            dropped += 1
-    assert dropped >= 2
-    settings = load_settings(home=base / "home", f1_recorded=recorded, f1_cache=base / "ff1")
-    store = Store(settings.home)
-    with block_network() as attempts:
-        result = open_session(store, settings, 2024, "British", "FP1")
-    assert not attempts
+    store, result = load_without_driver_list(f1_recorded, tmp_path_factory.mktemp("no-driver-list"))
     yield store, result
     store.close()
 

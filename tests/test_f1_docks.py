@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QFontMetrics  # noqa: E402
 from PySide6.QtWidgets import QStyle  # noqa: E402
 
+from app.config import load_settings  # noqa: E402
 from app.views.context import AppContext  # noqa: E402
 from app.views.f1_compare import CompareDriversDock  # noqa: E402
 from app.views.f1_overview import SYMBOLS, SessionOverviewDock  # noqa: E402
@@ -229,3 +230,26 @@ def test_lap_table_flags_fit(qtbot, f1_loaded):
                    if model.index(r, flags).data() == "in")
     assert tooltip == "Not comparable as a full lap: in-lap"
 
+
+
+def test_docks_for_a_session_without_a_driver_list(qtbot, f1_recorded, tmp_path):
+    """Car numbers in the legend and the strategy rows, fallback colours that read well, and the note says why."""
+    from tests.f1_support import load_without_driver_list
+
+    store, result = load_without_driver_list(f1_recorded, tmp_path)
+    context = AppContext(load_settings(home=store.paths.home), store, JobRunner(2), SharedState())
+    try:
+        overview, strategy = SessionOverviewDock(context), StrategyDock(context)
+        for dock in (overview, strategy):
+            qtbot.addWidget(dock)
+        context.state.set_race(result.race.id)
+        qtbot.waitUntil(lambda: overview.view is not None and strategy.view is not None, timeout=20000)
+        numbers = {json.loads(lap.meta)["driver_number"] for lap in result.laps}
+        assert set(overview.legend.drivers()) == numbers and len(numbers) == 20
+        assert "No driver list" in overview.note.text() and "car number" in overview.note.text()
+        assert all(wcag(c, BASE) >= 4.5 for c in overview.legend.colours.values())
+        assert set(strategy.bars) == numbers
+        assert len(overview.curves) == 5
+    finally:
+        context.runner.wait_all(30000)
+        store.close()
