@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     # Team archive (docs/team-archive.md). The URL may hold the database password: a SecretStr, never shown.
     catalog_url: SecretStr | None = Field(default=None, description="SQLAlchemy URL of a shared catalog; "
                                           "empty = the SQLite file in the data directory")
-    archive: str = Field(default="local", pattern="^(local|s3)$",
-                         description="Where lap files live: local (data directory) or s3 (the S3 settings' bucket)")
+    archive: str = Field(default="local", description="Where lap files live: local (data directory) or s3 (the "
+                         "S3 settings' bucket); checked by app.archive.archive_mode, with a one-line error")
     archive_cache_mb: int = Field(default=2048, ge=16, description="Local cache of the S3 archive, in MB (LRU)")
 
 

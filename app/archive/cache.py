@@ -103,6 +103,13 @@ class LruCache:
                 except FileNotFoundError:
                     continue
                 entries.append((st.st_mtime_ns, st.st_size, f))
+            stale = time.time() - 3600  # downloads a killed process left half done
+            for part in self.root.rglob(f"*{PART}") if self.root.is_dir() else []:
+                try:
+                    if part.stat().st_mtime < stale:
+                        part.unlink()
+                except FileNotFoundError:
+                    pass
             total = sum(e[1] for e in entries)
             target = int(self.limit * 0.9)
             freed = 0
