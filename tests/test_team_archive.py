@@ -167,3 +167,38 @@ def test_two_processes_ingesting_and_editing_at_once_lose_nothing(team, tmp_path
         assert p.wait(120) == 0, p.stderr.read() if p.stderr else ""
     meta = json.loads(store.race(race_id).meta)
     assert {k for k in meta if k[:2] in ("a-", "b-")} == {f"{n}-{i}" for n in "ab" for i in range(25)}
+
+
+def test_the_embedded_default_is_unchanged(tmp_path, monkeypatch):
+    """No catalog URL, no archive setting: catalog.sqlite and lap files in the data directory, as before, and
+    the command line's quick sqlite3 reader."""
+    import pyarrow.parquet as pq
+
+    from app.store.catalog_read import CatalogReader, open_catalog
+
+    for name in ("PITWALL_CATALOG_URL", "PITWALL_ARCHIVE"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "solo"
+    store = Store(home)
+    assert store.engine.dialect.name == "sqlite" and store.archive_files is None and not store.shared
+    result = ingest_file(store, SHORT_RACE)
+    files = sorted((home / "laps" / result.race.id).glob("*.parquet"))
+    assert {f"laps/{result.race.id}/{f.name}" for f in files} == {lap.path for lap in result.laps if lap.path}
+    assert "lap_id" not in pq.read_schema(files[0]).names  # local lap files keep their own types
+    assert not (home / "archive-cache").exists()
+    assert set(inspect(store.engine).get_table_names()).isdisjoint({"pitwall_schema"})
+    store.close()
+    reader = open_catalog(home)
+    assert isinstance(reader, CatalogReader) and [r.id for r in reader.races()] == [result.race.id]
+    reader.close()
+
+
+def test_the_catalog_password_stays_out_of_settings_and_messages(team, tmp_path, monkeypatch):
+    from app.config import load_settings
+
+    monkeypatch.setenv("PITWALL_CATALOG_URL", team.url)
+    settings = load_settings(home=tmp_path / "x")
+    assert team.pg.password not in repr(settings) and team.pg.password not in str(settings.model_dump())
+    store = Store(tmp_path / "x", archive="local")
+    assert store.catalog_url == team.url and team.pg.password not in store.location
+    store.close()
