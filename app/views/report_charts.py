@@ -38,7 +38,7 @@ class Axes:
     """One plot area: data ranges mapped to a rectangle, with grid, ticks and labels."""
 
     def __init__(self, p: QPainter, rect: QRectF, x: tuple[float, float], y: tuple[float, float],
-                 ylabel: str = "", xlabel: str = "", equal: bool = False) -> None:
+                 ylabel: str = "", xlabel: str = "", equal: bool = False, x_labels: bool = True) -> None:
         self.p, self.rect = p, rect
         (x0, x1), (y0, y1) = x, y
         if x1 <= x0:
@@ -51,6 +51,7 @@ class Axes:
             x0, x1 = cx - scale * rect.width() / 2, cx + scale * rect.width() / 2
             y0, y1 = cy - scale * rect.height() / 2, cy + scale * rect.height() / 2
         self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+        self.x_labels = x_labels
         if not equal:
             self._frame(ylabel, xlabel)
 
@@ -71,8 +72,9 @@ class Axes:
         for v in _nice_ticks(self.x0, self.x1, 8):
             x = self.pt(v, self.y0).x()
             p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()))
-            p.setPen(INK)
-            p.drawText(QRectF(x - 40, r.bottom() + 2, 80, 16), Qt.AlignmentFlag.AlignHCenter, f"{v:g}")
+            if self.x_labels:  # stacked panels share the bottom one's distance labels
+                p.setPen(INK)
+                p.drawText(QRectF(x - 40, r.bottom() + 2, 80, 16), Qt.AlignmentFlag.AlignHCenter, f"{v:g}")
             p.setPen(QPen(GRID, 1))
         p.setPen(QPen(INK, 1))
         p.drawRect(r)
@@ -98,6 +100,16 @@ class Axes:
         self.p.drawPath(path)
 
 
+def _legend_row(p: QPainter, x: float, y: float, names: list[str]) -> None:
+    """Side by side above the plots, where it hides no line."""
+    for i, name in enumerate(names):
+        p.setPen(QPen(QColor(LAP_COLOURS[i % len(LAP_COLOURS)]), 3))
+        p.drawLine(QPointF(x, y + 6), QPointF(x + 18, y + 6))
+        p.setPen(INK)
+        p.drawText(QPointF(x + 24, y + 10), name)
+        x += 36 + p.fontMetrics().horizontalAdvance(name)
+
+
 def _legend(p: QPainter, x: float, y: float, names: list[str]) -> None:
     for i, name in enumerate(names):
         p.setPen(QPen(QColor(LAP_COLOURS[i % len(LAP_COLOURS)]), 3))
@@ -110,19 +122,20 @@ def overlay_chart(traces: dict[str, dict[str, np.ndarray]]) -> QImage:
     """Speed, throttle and brake against distance, the best lap and the reference on the same axes."""
     panels = [("speed", "km/h"), ("throttle", "throttle %"), ("brake", "brake %")]
     heights = (220, 110, 110)
-    img, p = _image(W, sum(heights) + 70)
-    top = 10.0
+    img, p = _image(W, sum(heights) + 90)
+    _legend_row(p, 80, 6, list(traces))
+    top = 28.0
     dist_max = max((float(np.nanmax(t["distance"])) for t in traces.values() if "distance" in t), default=1.0)
     for (key, label), h in zip(panels, heights, strict=True):
         values = [t[key] for t in traces.values() if key in t]
         hi = max((float(np.nanmax(v)) for v in values), default=1.0)
+        last = key == "brake"
         ax = Axes(p, QRectF(80, top, W - 100, h - 10), (0, dist_max), (0, hi * 1.05), label,
-                  "distance (m)" if key == "brake" else "")
+                  "distance (m)" if last else "", x_labels=last)
         for i, t in enumerate(traces.values()):
             if key in t:
                 ax.line(t["distance"], t[key], LAP_COLOURS[i % len(LAP_COLOURS)])
         top += h
-    _legend(p, W - 260, 14, list(traces))
     p.end()
     return img
 
