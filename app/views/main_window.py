@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(self.docks["dock_overlay"], self.docks["dock_corners"], Qt.Orientation.Vertical)
             self.resizeDocks([self.docks["dock_overlay"], self.docks["dock_corners"]], [700, 270],
                              Qt.Orientation.Vertical)
-        for name in ("dock_scatter", "dock_histogram", "dock_tyres", "dock_math",  # worksheet docks: tabs there
+        for name in ("dock_range_stats", "dock_scatter", "dock_histogram", "dock_tyres", "dock_math",  # worksheet
                      "dock_f1_compare"):
             if "dock_corners" in self.docks and name in self.docks:
                 self.tabifyDockWidget(self.docks["dock_corners"], self.docks[name])
