@@ -112,7 +112,7 @@ def test_strategy_bars_per_driver(qtbot, ctx, f1_loaded, key):
     assert [b.color().name() for b in dock.brushes] == [palette[s.compound].lower() for s in drawn]
     hatched = [b.style() == Qt.BrushStyle.Dense3Pattern for b in dock.brushes]
     assert hatched == [s.fresh is False for s in drawn] and any(hatched)  # used sets are hatched
-    ticks = [label for _, label in dock.plot.getAxis("left")._tickLevels[0]]
+    ticks = [label for _, label in dock.plot.getAxis("left")._tickLevels[0]]  # abbreviations here
     results = [r.abbreviation for r in f1_loaded.store.results(f1_loaded.results[key].race.id)]
     assert ticks == [code for code in results if code in dock.bars]  # finishing / classification order
     long_used = [s for s in drawn if s.fresh is False and s.laps >= 8]  # room for "· used N"
@@ -249,6 +249,7 @@ def test_docks_for_a_session_without_a_driver_list(qtbot, f1_recorded, tmp_path)
         assert "No driver list" in overview.note.text() and "car number" in overview.note.text()
         assert all(wcag(c, BASE) >= 4.5 for c in overview.legend.colours.values())
         assert set(strategy.bars) == numbers
+        assert {overview.legend.list.item(i).text().split()[1] for i in range(20)} == {f"#{n}" for n in numbers}
         assert len(overview.curves) == 5
     finally:
         context.runner.wait_all(30000)

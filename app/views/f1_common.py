@@ -31,6 +31,11 @@ def compound_colour(compound: str | None, palette: dict[str, str] = COMPOUND_COL
     return palette.get((compound or "UNKNOWN").upper(), MUTED)
 
 
+def shown_code(code: str) -> str:
+    """A driver as labels show them: the abbreviation, or "#44" for a car number (no driver list)."""
+    return f"#{code}" if code.isdigit() else code
+
+
 def compound_key(palette: dict[str, str], compounds: set[str]) -> str:
     """"● soft ● medium …" in the compounds' colours, for the compounds a session used (in palette order)."""
     used = [c for c in palette if c in {x.upper() for x in compounds if x}]
@@ -145,7 +150,7 @@ class DriverLegend(QWidget):
         self.list.clear()
         self.colours = distinct_colours(drivers)
         for i, d in enumerate(drivers):
-            label = f"{d.position or '–':>2}  {d.code}" + (f"  {d.team}" if d.team else "")
+            label = f"{d.position or '–':>2}  {shown_code(d.code)}" + (f"  {d.team}" if d.team else "")
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, d.code)
             item.setForeground(QColor(self.colours[d.code]))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 from app.services.f1_session.stints import Stint
 from app.services.f1_session.view import SessionView
 from app.views.context import AppContext
-from app.views.f1_common import F1SessionDock, compound_colour, compound_key, plain_axes
+from app.views.f1_common import F1SessionDock, compound_colour, compound_key, plain_axes, shown_code
 from app.views.theme import BACKGROUND, MUTED
 
 BAR_HEIGHT = 0.72
@@ -75,7 +75,7 @@ class StrategyDock(F1SessionDock):
         for text in self.labels:
             self.plot.addItem(text)
         axis = self.plot.getAxis("left")
-        axis.setTicks([[(i, code) for i, code in enumerate(order)]])
+        axis.setTicks([[(i, shown_code(code)) for i, code in enumerate(order)]])
         axis.setLabel("Driver (finishing order)" if view.is_race else "Driver (classification)")
         self.plot.setYRange(-0.6, len(order) - 0.4, padding=0)
         self.plot.setXRange(0.5, max(s.last_lap for s in view.stints) + 0.5, padding=0.01)
