@@ -49,10 +49,12 @@ def drivers(home: Path, history: History | None = None) -> list[dict]:
     history = history or read_history(home, circuits=False)
     rounds, sprint_rounds = history.rounds, history.sprint_rounds
     rows: dict[str, dict] = {}
-    for h in history.drivers:
+    by_name: dict[str, str] = {}  # a name → the driver of that name who raced last (FastF1 sessions are recent)
+    for h in sorted(history.drivers, key=lambda h: h["last_season"] or 0):
         row = _blank(DRIVER_KEYS)
         row.update(h, history_races=h["races"], own_races=0, races_entered=h["races"])
-        rows[normalise(h["driver"])] = row
+        rows[f"ref:{h['driver_ref']}"] = row
+        by_name[normalise(h["driver"])] = f"ref:{h['driver_ref']}"
     own: dict[str, dict] = {}
     for e in readers.own_rows(home, readers.OWN_ENTRIES):
         session = e["session"]
@@ -62,7 +64,8 @@ def drivers(home: Path, history: History | None = None) -> list[dict]:
             group = "sprint"
         else:
             continue  # a qualifying or practice session, or a race the history already counts
-        mine = own.setdefault(e["driver"], {"name": e["driver"], "race": {}, "sprint": {}, "years": set()})
+        mine = own.setdefault(normalise(e["driver"] or ""),  # one driver however a source spells the name
+                              {"name": e["driver"], "race": {}, "sprint": {}, "years": set()})
         best = mine[group].setdefault(e["id"], {"position": None, "grid": None, "points": None})
         if e["position"] is not None:
             best["position"] = min(best["position"] or e["position"], e["position"])
@@ -73,11 +76,11 @@ def drivers(home: Path, history: History | None = None) -> list[dict]:
         if _int(e["year"]) is not None:
             mine["years"].add(_int(e["year"]))
     for name, mine in own.items():
-        key = normalise(name)
+        key = by_name.get(name, f"own:{name}")
         if key not in rows:
             rows[key] = _blank(DRIVER_KEYS)
-            rows[key].update(driver=name, races=0, wins=0, podiums=0, sprints=0, sprint_wins=0, sprint_podiums=0,
-                             history_races=0)
+            rows[key].update(driver=mine["name"], races=0, wins=0, podiums=0, sprints=0, sprint_wins=0,
+                             sprint_podiums=0, history_races=0)
         _add_own(rows[key], mine)
     out = list(rows.values())
     out.sort(key=lambda r: (-(r["podiums"] or 0), -(r["races_entered"] or 0), r["driver"]))
