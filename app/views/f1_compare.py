@@ -24,7 +24,7 @@ from app.services.f1_session.compare import Dominance, bests_table, column_leade
 from app.services.f1_session.view import SessionView
 from app.services.laps import format_lap_time
 from app.views.context import AppContext
-from app.views.f1_common import DriverLegend, F1SessionDock
+from app.views.f1_common import DriverLegend, F1SessionDock, shown_code
 from app.views.models import PURPLE
 from app.views.theme import MUTED
 from app.workers.f1 import start_dominance
@@ -151,7 +151,7 @@ class CompareDriversDock(F1SessionDock):
                 elif key.startswith("speed"):
                     text = f"{value:.0f}"
                 else:
-                    text = str(value)
+                    text = shown_code(str(value)) if key == "driver" else str(value)
                 item = QTableWidgetItem(text)
                 if key == "driver":
                     item.setForeground(QColor(self.legend.colours.get(row["driver"], MUTED)))
@@ -179,7 +179,7 @@ class CompareDriversDock(F1SessionDock):
             sl = slice(int(a), int(b) + 1)
             self.segments.append(self.map.plot(dominance.x[sl], dominance.y[sl],
                                                pen=pg.mkPen(colours[int(owner[a])], width=5)))
-        parts = [f"<span style='color:{colours[i]}'>■ {code} {dominance.wins[code]}</span>"
+        parts = [f"<span style='color:{colours[i]}'>■ {shown_code(code)} {dominance.wins[code]}</span>"
                  for i, code in enumerate(dominance.drivers)]
         self.wins.setText(f"Quickest in each of {len(dominance.owner)} mini-sectors: " + " &nbsp; ".join(parts))
         self.map.autoRange(padding=0.05)

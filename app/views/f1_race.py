@@ -21,7 +21,7 @@ from app.services.f1_session.race import gaps_to_leader, positions, results_tabl
 from app.services.f1_session.view import SessionView
 from app.services.laps import format_lap_time
 from app.views.context import AppContext
-from app.views.f1_common import F1SessionDock, distinct_colours, plain_axes
+from app.views.f1_common import F1SessionDock, distinct_colours, plain_axes, shown_code
 from app.views.theme import ERROR, MUTED, OK
 
 RESULT_HEADERS = ["Pos", "Driver", "Team", "Grid", "+/−", "Points", "Status", "Laps", "Fastest"]
@@ -92,7 +92,7 @@ class RaceDock(F1SessionDock):
                 laps, places = zip(*pos[d.code], strict=True)
                 self.position_lines[d.code] = self.positions_plot.plot(list(laps), list(places),
                                                                        pen=pg.mkPen(colour, width=2), name=d.code)
-                label = pg.TextItem(d.code, color=colour, anchor=(0, 0.5))
+                label = pg.TextItem(shown_code(d.code), color=colour, anchor=(0, 0.5))
                 label.setPos(laps[-1] + 0.4, places[-1])
                 self.positions_plot.addItem(label)
             if d.code in gaps:
@@ -119,7 +119,7 @@ class RaceDock(F1SessionDock):
         for r, row in enumerate(rows):
             gained = row["gained"]
             points = row["points"]
-            cells = [row["position"], row["driver"], row["team"], row["grid"],
+            cells = [row["position"], shown_code(row["driver"]), row["team"], row["grid"],
                      "" if gained is None else f"{gained:+d}",
                      "" if points is None else f"{points:g}", row["status"], row["laps"],
                      format_lap_time(row["fastest"]) if row["fastest"] else ""]
