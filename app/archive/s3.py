@@ -46,6 +46,11 @@ class RemoteArchive:
                 self._putter = self.target.putter()
             return self._client
 
+    def warm_up(self) -> None:
+        """Build the client on a thread now (botocore loads its models: ~0.3 s of CPU) rather than when needed."""
+        if self._client is None:
+            threading.Thread(target=lambda: self.client, name="s3-warm-up", daemon=True).start()
+
     def url(self, key: str = "") -> str:
         """The s3:// URL of a key (or of the whole archive), as DuckDB, Spark or Trino name it."""
         return f"s3://{self.target.bucket}/{self.target.key(key)}"

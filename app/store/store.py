@@ -258,6 +258,8 @@ class Store:
 
     def lap_sink(self, race_id: str) -> LapSink:
         """Lap files written as laps arrive (a streaming source); finish with `commit_laps`."""
+        if self.archive_files is not None:
+            self.archive_files.remote.warm_up()  # the S3 client is ready by the time the laps go up
         return LapSink(self.paths, race_id, dataset=self.archive_files is not None)
 
     def save_session(self, race_id: str, data: SessionData, progress: Progress = no_progress,
