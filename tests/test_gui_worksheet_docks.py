@@ -148,11 +148,21 @@ def test_math_channel_is_the_product_and_a_bad_one_changes_nothing(qtbot, window
         assert product.max() > 0
 
     dock = show_dock(qtbot, window, "dock_math")
+    dock.table.selectRow(0)  # edit it: every view follows the new definition, whoever computed it first
+    assert dock.name.text() == "brake_speed" and dock.apply_button.text() == "Update"
+    dock.expression.setText("brake * 2")
+    assert dock.apply()
+    scatter = show_dock(qtbot, window, "dock_scatter")
+    scatter.redraw()
+    for lap_id, item in scatter.clouds.items():
+        brake = np.asarray(state.analysis.series[lap_id].channels["brake"], dtype=float)
+        np.testing.assert_allclose(np.sort(item.x), np.sort(brake[np.isfinite(brake)] * 2), rtol=1e-9)
+    dock = show_dock(qtbot, window, "dock_math")
     dock.new()
     dock.name.setText("broken")
     dock.expression.setText("brake * (speed + ")
     assert not dock.apply()
-    assert state.math_channels == {"brake_speed": "brake * speed"}  # nothing changed
+    assert state.math_channels == {"brake_speed": "brake * 2"}  # nothing changed
     assert dock.table.rowCount() == 1
     text = dock.error.text()
     assert "never closed" in text and "column 9" in text and "^" in text
