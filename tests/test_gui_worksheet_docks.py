@@ -83,7 +83,13 @@ def test_scatter_draws_one_point_set_per_lap_within_the_range(qtbot, window):
     assert dock.preset.currentText() == "g-g diagram"
     assert "Lateral acceleration [m/s²]" in dock.plot.getAxis("bottom").labelText
 
-    state.set_ab_range((1000.0, 1400.0))
+    assert "whole lap" in dock.status.text()  # the plots show every metre: nothing to limit to
+    state.set_range(2000.0, 3000.0)  # zoomed in the plots: the scatter follows
+    qtbot.waitUntil(lambda: "zoomed range 2000–3000 m" in dock.status.text())
+    for lap_id, item in dock.clouds.items():
+        d = state.analysis.series[lap_id].distance
+        assert len(item.x) == np.count_nonzero((d >= 2000) & (d <= 3000))
+    state.set_ab_range((1000.0, 1400.0))  # an A/B range wins over the zoom
     qtbot.wait(120)
     for lap_id, item in dock.clouds.items():
         d = state.analysis.series[lap_id].distance

@@ -119,9 +119,11 @@ class ScatterDock(QDockWidget):
         if state.ab_range is not None:
             lo, hi = state.ab_range
             return state.ab_range, f"A/B range {lo:.0f}–{hi:.0f} m"
-        if state.x_range is not None:
+        views = [v for v in self.laps.views if len(v.distance)]
+        if state.x_range is not None and views:
             lo, hi = state.x_range
-            return state.x_range, f"zoomed range {lo:.0f}–{hi:.0f} m"
+            if lo > min(v.distance[0] for v in views) or hi < max(v.distance[-1] for v in views):
+                return state.x_range, f"zoomed range {max(lo, 0):.0f}–{hi:.0f} m"
         return None, "whole lap"
 
     def _shown(self, seen: bool) -> None:
