@@ -279,3 +279,26 @@ def test_the_workspace_named_at_start_and_old_fixtures_load(qtbot, home):
         assert win.workspaces.current == "Default"
     finally:
         close(win)
+
+
+def test_the_workspaces_menu_as_a_person_sees_it(qtbot, window):
+    file_menu = window.file_menu
+    titles = [a.text() for a in file_menu.actions()]
+    assert "&Workspaces" in titles and titles.index("&Workspaces") < next(
+        i for i, t in enumerate(titles) if t.startswith("&Export"))
+    menu = window.workspaces.menu
+    menu.aboutToShow.emit()  # what opening the menu does
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[:4] == ["&Save “Default”", "Save workspace &as…", "&Rename “Default”…", "&Delete “Default”…"]
+    listed = [a for a in menu.actions() if a.isCheckable()]
+    assert [a.text() for a in listed] == ["Default"] and listed[0].isChecked()
+    window.workspaces.save_as("Race engineer")
+    menu.aboutToShow.emit()
+    listed = {a.text(): a.isChecked() for a in menu.actions() if a.isCheckable()}
+    assert listed == {"Default": False, "Race engineer": True}
+    assert window.status_label.text() == "Saved workspace Race engineer"
+    next(a for a in menu.actions() if a.text() == "Default").trigger()
+    assert window.workspaces.current == "Default"
+    window.workspaces.save_as("  ")  # a blank name: said, nothing saved
+    assert "needs a name" in window.status_label.text()
+    assert ws_files.list_workspaces(window.workspaces.folder) == ["Default", "Race engineer"]
