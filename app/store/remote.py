@@ -9,25 +9,41 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
 from app.archive import layout
-from app.archive.s3 import RemoteArchive
 from app.store.paths import DataPaths
 from app.store.schema import Base, Lap
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from app.archive.s3 import RemoteArchive
+
 log = logging.getLogger(__name__)
 
 
 class ArchiveFiles:
-    def __init__(self, remote: RemoteArchive, paths: DataPaths) -> None:
-        self.remote, self.paths = remote, paths
+    def __init__(self, remote: RemoteArchive | Callable[[], RemoteArchive], paths: DataPaths,
+                 url: str | None = None) -> None:
+        """`remote`, or a function making it on first use (boto3 loads then: a listing needs no bucket);
+        `url`: the archive's s3:// URL, known without it."""
+        self._remote, self.paths, self._url = remote, paths, url
+
+    @property
+    def url(self) -> str:
+        """s3://bucket/prefix/ of the archive (for the settings dialog: no boto3 on the GUI thread)."""
+        return self._url if self._url is not None and callable(self._remote) else self.remote.url()
+
+    @property
+    def remote(self) -> RemoteArchive:
+        if callable(self._remote):
+            self._remote = self._remote()
+        return self._remote
 
     # ---- laps
     def upload_laps(self, race_id: str, source: str, track: str | None, rows: list[Lap]) -> list[Path]:

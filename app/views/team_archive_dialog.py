@@ -50,7 +50,7 @@ class TeamArchiveSection(QGroupBox):
         files = store.archive_files
         self.catalog_now = QLabel(mask_url(self._configured) if shared else f"{store.location} (this machine)")
         self.catalog_now.setObjectName("catalog_now")
-        self.files_now = QLabel(files.remote.url() if files is not None else f"{store.paths.laps_dir} (this machine)")
+        self.files_now = QLabel(files.url if files is not None else f"{store.paths.laps_dir} (this machine)")
         self.files_now.setObjectName("files_now")
         for label in (self.catalog_now, self.files_now):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
