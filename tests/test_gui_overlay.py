@@ -242,3 +242,34 @@ def test_many_laps_have_distinct_colours():
         contrast = (0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] + 0.05) / (bg + 0.05)
         assert contrast >= 4.5, (c, contrast)
     assert re.fullmatch(r"#[0-9a-f]{6}", colours[-1])
+
+
+def test_a_math_channel_in_a_plot_and_on_the_map(qtbot, window):
+    open_demo(qtbot, window)
+    best, second = clean_by_time(window)[:2]
+    click_laps(window, [best, second])
+    a = analysed(qtbot, window, 2)
+    overlay, trackmap, state = window.dock("dock_overlay"), window.dock("dock_trackmap"), window.ctx.state
+    state.set_math_channels({"brake_speed": "brake * speed"})
+    picker = overlay.choose_channels(None)
+    picker.search.setText("brake_speed")
+    assert [i.data(256) for i in picker.items() if not i.isHidden()] == ["brake_speed"]
+    picker.set_checked("brake_speed")
+    picker.done(QDialog.DialogCode.Accepted)
+    qtbot.waitUntil(lambda: len(overlay.curves_of("brake_speed")) == 2, timeout=5000)
+    raw = window.ctx.store.lap_channels(second)
+    idx = a.series[second.id].delta.lap.clock.index
+    product = np.asarray(raw["brake"], dtype=np.float64)[idx] * np.asarray(raw["speed"], dtype=np.float64)[idx]
+    (curve,) = [c for c in overlay.curves_of("brake_speed") if c.opts["pen"].color().name() == state.colour(second.id)]
+    x, y = curve.getOriginalDataset()
+    assert np.allclose(y[np.isfinite(x)], product)
+    state.set_map_channel("brake_speed")  # the map coloured by it, its scale named after it
+    qtbot.waitUntil(lambda: "Brake speed" in trackmap.bar.axis.labelString(), timeout=3000)
+    ref = a.series[best.id]
+    assert trackmap.bar.levels()[1] == pytest.approx(float(np.nanmax(ref.channels["brake"] * ref.channels["speed"])))
+    # Edited: the plots follow; removed: the plot is left with nothing to draw, and says so by its title.
+    state.set_math_channels({"brake_speed": "brake * 2"})
+    qtbot.waitUntil(lambda: bool(overlay.curves_of("brake_speed")) and np.nanmax(
+        overlay.curves_of("brake_speed")[0].getOriginalDataset()[1]) <= 200.0, timeout=3000)
+    state.set_math_channels({})
+    qtbot.waitUntil(lambda: not overlay.curves_of("brake_speed"), timeout=3000)

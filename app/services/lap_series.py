@@ -33,6 +33,7 @@ class AlignedChannels(Mapping[str, np.ndarray]):
             self._names.append("time")
         self._known = set(self._names)
         self._values: dict[str, np.ndarray] = {}
+        self._math: set[str] = set()  # names added by set_math
         for name in eager:
             if name in self._known:
                 self[name]
@@ -62,6 +63,20 @@ class AlignedChannels(Mapping[str, np.ndarray]):
             self._names.append(name)
             self._known.add(name)
         self._values[name] = np.asarray(values, dtype=np.float64)
+
+    def set_math(self, values: dict[str, np.ndarray]) -> None:
+        """The lap's math channels now: the ones from before are dropped first (an edited or removed one)."""
+        for name in self._math:
+            self._names.remove(name)
+            self._known.discard(name)
+            self._values.pop(name, None)
+        self._math = set(values)
+        for name, col in values.items():
+            self.add(name, col)
+
+    @property
+    def math(self) -> set[str]:
+        return set(self._math)
 
 
 @dataclass

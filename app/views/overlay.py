@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.laps import format_lap_time
 from app.services.range_stats import snap
 from app.views import plot_config as pc
 from app.views.context import AppContext
-from app.views.plot_channels import ChannelPicker, available_channels
+from app.views.overlay_text import EMPTY_TEXT, legend_name, summary, where, why_not_drawn
+from app.views.plot_channels import ChannelPicker, apply_math, available_channels
 from app.views.plot_layer import LayeredView
 from app.views.plot_readout import ReadoutTable
 from app.views.plot_stack import PlotStack
@@ -38,32 +38,7 @@ from app.workers.analysis import SelectionAnalysis
 DELTA = pc.DELTA
 LEGEND_COLUMNS = 6
 LEGEND_ROWS = 3  # more laps than fit in these rows: the legend names the first ones and says how many more
-EMPTY_TEXT = (
-    "<div style='font-size:15pt; color:#e8eaed'>No laps to compare yet</div><br>"
-    "<div style='line-height:160%'>"
-    "<b>Open a race file</b>: File → Open race file… (Ctrl+O), or drag an AMS2 file onto the window<br>"
-    "<b>Load an F1 session</b>: the <i>F1 sessions</i> tab, pick a year, event and session<br>"
-    "<b>Try the demo</b>: File → Open the demo race<br><br>"
-    "Then select laps in <i>Races &amp; laps</i> (Ctrl+click for more than one).</div>")
 
-
-def legend_name(analysis: SelectionAnalysis, lap_id: str) -> str:
-    """"Lap 4  1:37.499  (ref)", with the session when the laps come from several, and why a lap is not drawn."""
-    name = f"{analysis.labels[lap_id]}  {format_lap_time(analysis.lap_times.get(lap_id))}"
-    if lap_id == analysis.reference_id:
-        name += "  (ref)"
-    return name + why_not_drawn(analysis, lap_id, " · ")
-
-
-def why_not_drawn(analysis: SelectionAnalysis, lap_id: str, sep: str) -> str:
-    if lap_id in analysis.missing:
-        return f"{sep}no telemetry"
-    if lap_id in analysis.elsewhere:
-        return f"{sep}other track ({analysis.elsewhere[lap_id]})"
-    series = analysis.series.get(lap_id)
-    if series is not None and len(series.distance) < 2:
-        return f"{sep}no lap distance (in the pits)"
-    return ""
 
 
 class LapOverlayDock(QDockWidget):
@@ -92,7 +67,7 @@ class LapOverlayDock(QDockWidget):
         self.splitter.addWidget(self.glw)
         self.splitter.addWidget(self.values)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([900, 260])
+        self.splitter.setSizes([860, 340])
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.splitter)
@@ -128,6 +103,7 @@ class LapOverlayDock(QDockWidget):
         state.plots_changed.connect(self._plots_changed)
         state.x_mode_changed.connect(self._x_mode_changed)
         state.ab_range_changed.connect(self.stack.show_range)
+        state.math_channels_changed.connect(lambda _: self.analysis is not None and self._redraw_timer.start())
         if not state.plots:
             state.set_plots(pc.default_plots())  # quietly builds through plots_changed
         else:
@@ -262,6 +238,7 @@ class LapOverlayDock(QDockWidget):
     def _draw(self, analysis: SelectionAnalysis, keep_range: bool) -> None:
         state = self.ctx.state
         self.analysis = analysis
+        apply_math(analysis, state.math_channels)
         firsts = self.stack.draw(analysis, state.colour)
         self._legend_entries = []
         for lap_id in analysis.selection:
@@ -291,7 +268,7 @@ class LapOverlayDock(QDockWidget):
         self.stack.show_range(state.ab_range)
         self._show_cursor(state.cursor)
         if math.isnan(state.cursor) or not analysis.series:
-            self.readout.setText(self._summary(analysis))
+            self.readout.setText(summary(analysis))
 
     def _fit_legend(self) -> None:
         """As many columns as the longest name leaves room for, up to LEGEND_ROWS rows; the rest counted."""
@@ -318,20 +295,6 @@ class LapOverlayDock(QDockWidget):
         super().resizeEvent(event)
         if self._legend_entries:
             self._fit_legend()
-
-    def _summary(self, analysis: SelectionAnalysis) -> str:
-        if not analysis.selection:
-            return f"<span style='color:{MUTED}'>Select laps in the browser to compare them.</span>"
-        shown = len(analysis.series)
-        if not shown:
-            return f"<span style='color:{MUTED}'>None of the {len(analysis.selection)} lap(s) has telemetry " \
-                   f"to draw.</span>"
-        text = f"{shown} of {len(analysis.selection)} lap(s) on the reference distance axis" if shown > 1 \
-            else f"{analysis.labels.get(analysis.reference_id or '', 'The lap')} on its own"
-        if analysis.comparison is not None and shown > 1:
-            text += f" · aligned by {', '.join(sorted({s.delta.alignment for s in analysis.series.values()}))}"
-        more = " Select more laps to compare them." if shown == 1 else ""
-        return f"<span style='color:{MUTED}'>{text}. Move the mouse over the plots.{more}</span>"
 
     def _fit_rows(self, analysis: SelectionAnalysis) -> None:
         """A plot none of whose channels any lap has (F1 cars send no steering) gives its height to the others."""
@@ -385,17 +348,7 @@ class LapOverlayDock(QDockWidget):
         self.stack.show_cursor(distance if visible else None)
         if visible and analysis is not None:
             self.values.show_at(analysis, distance, lambda i: why_not_drawn(analysis, i, ""))
-            self.readout.setText(self._where(analysis, distance))
-
-    def _where(self, analysis: SelectionAnalysis, distance: float) -> str:
-        ref = analysis.series.get(analysis.reference_id or "")
-        text = f"<b>{distance:.0f} m</b>"
-        if ref is not None and len(ref.distance) > 1 and ref.distance[0] <= distance <= ref.distance[-1]:
-            text += f" · {ref.value('time', distance):.2f} s into {analysis.labels[ref.lap_id]} (ref)"
-        ab = self.ctx.state.ab_range
-        if ab is not None:
-            text += f" · A/B {ab[0]:.0f}–{ab[1]:.0f} m"
-        return text
+            self.readout.setText(where(analysis, distance, self.ctx.state.ab_range))
 
     # ---- A/B range
     def _dragged_range(self, a: float, b: float, finished: bool) -> None:

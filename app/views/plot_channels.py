@@ -28,9 +28,39 @@ DELTA_INFO = ChannelInfo(DELTA, "Δ time to the reference", "s", "Timing")
 def available_channels(analysis: SelectionAnalysis | None, math: Iterable[str] = ()) -> list[ChannelInfo]:
     """The union of the compared laps' channels, in the catalogue's order, the delta first."""
     columns: dict[str, None] = {}
+    math = list(math)
     for series in (analysis.series.values() if analysis is not None else []):
-        columns.update(dict.fromkeys(n for n in series.channels if n not in HIDDEN))
+        columns.update(dict.fromkeys(n for n in series.channels if n not in HIDDEN and n not in math))
     return [DELTA_INFO] + channel_catalogue(columns, math)
+
+
+def apply_math(analysis: SelectionAnalysis | None, definitions: dict[str, str]) -> dict[str, str]:
+    """Evaluate the math channels over every compared lap into its series (once per analysis and definitions;
+    the overlay and the map both call it). Returns name → why it failed, for the laps where it did."""
+    if analysis is None:
+        return {}
+    key = tuple(sorted(definitions.items()))
+    if getattr(analysis, "_math_key", None) == key:
+        return dict(getattr(analysis, "_math_errors", {}))
+    from collections import ChainMap
+
+    from app.services.lap_series import AlignedChannels
+    from app.services.mathchannels import MathError, evaluate_all
+
+    failed: dict[str, str] = {}
+    for series in analysis.series.values():
+        channels = series.channels
+        if not isinstance(channels, AlignedChannels):
+            continue
+        channels.set_math({})
+        errors: dict[str, MathError] = {}
+        base = ChainMap({"distance": series.distance}, channels)  # type: ignore[arg-type]
+        channels.set_math(evaluate_all(base, definitions, errors) if definitions and len(series.distance) > 1
+                          else {})
+        failed.update({name: str(e) for name, e in errors.items()})
+    analysis._math_key = key  # type: ignore[attr-defined]
+    analysis._math_errors = failed  # type: ignore[attr-defined]
+    return failed
 
 
 def describe(info: ChannelInfo) -> str:

@@ -103,7 +103,8 @@ class PlotStack:
             left.setLabel(self._unit(entry["channels"]))
             # The plot's name inside its top-left corner, in pixels of the view box: it never scrolls away
             # and takes no height from the plot.
-            title = pg.TextItem(self._title(entry["channels"]), color=TEXT, anchor=(0, 0))
+            title = pg.TextItem(self._title(entry["channels"]), color=TEXT, anchor=(0, 0),
+                                fill=pg.mkBrush(24, 27, 32, 210))
             title.setParentItem(vb)
             title.setPos(6, 2)
             title.setZValue(90)

@@ -19,7 +19,7 @@ from app.services.analysis.best import MiniSectors
 from app.services.analysis.comparison import Comparison
 from app.services.lap_series import LapSeries
 from app.views.context import AppContext
-from app.views.plot_channels import HIDDEN, available_channels
+from app.views.plot_channels import HIDDEN, apply_math, available_channels
 from app.views.plot_config import label_and_unit
 from app.views.plot_layer import LayeredView
 from app.views.theme import MUTED
@@ -102,6 +102,7 @@ class TrackMapDock(QDockWidget):
         self.channel.currentIndexChanged.connect(self._channel_picked)
         ctx.state.map_channel_changed.connect(self._map_channel_changed)
         ctx.state.analysis_changed.connect(lambda _: self._redraw_timer.start())
+        ctx.state.math_channels_changed.connect(lambda _: self._redraw_timer.start())
         ctx.state.cursor_changed.connect(self._show_cursor)
         # The map follows the plots' zoom a moment later: a pan of the plots is not slowed by the map.
         self._range_timer = QTimer(self, singleShot=True, interval=120)
@@ -122,14 +123,20 @@ class TrackMapDock(QDockWidget):
             for name, text in [*choices, (MINISECTORS, MINISECTORS)]:
                 self.channel.addItem(text, name)
             self.channel.blockSignals(False)
+        self.channel.blockSignals(True)
         self.channel.setCurrentIndex(max(self.channel.findData(wanted), 0))
+        self.channel.blockSignals(False)
 
     def _channel_picked(self, _index: int) -> None:
         if self.channel.currentData():
             self.ctx.state.set_map_channel(self.channel.currentData())
 
     def _map_channel_changed(self, name: str) -> None:
-        self.channel.setCurrentIndex(max(self.channel.findData(name), 0))
+        index = self.channel.findData(name)
+        if index >= 0:  # not listed yet (a math channel just made): the redraw lists and picks it
+            self.channel.blockSignals(True)
+            self.channel.setCurrentIndex(index)
+            self.channel.blockSignals(False)
         self._redraw_timer.start()
 
     def colour_channel(self) -> str:
@@ -147,6 +154,7 @@ class TrackMapDock(QDockWidget):
         for band in self.bands:
             self.plot.removeItem(band)
         self.bands = []
+        apply_math(analysis, state.math_channels)
         ref = self.reference_series()
         comparison = analysis.comparison
         infos = available_channels(analysis, list(state.math_channels))
