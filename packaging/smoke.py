@@ -86,6 +86,11 @@ def main(argv: list[str]) -> int:
               done.stderr.strip()[-300:])
         done, _ = run("races", "--json")
         check("the cache lists the race", done.returncode == 0 and race.get("race_id", "?") in done.stdout)
+        gui = folder / ("pitwall-gui.exe" if os.name == "nt" else "pitwall-gui")
+        done = subprocess.run([str(gui), "--help"], cwd=work, env=env, capture_output=True, text=True, timeout=120,
+                              check=False)
+        check("pitwall-gui is the window's command", done.returncode == 0 and "pitwall gui" in done.stdout,
+              done.stderr.strip()[-300:])
     return report(results, numbers)
 
 
