@@ -273,3 +273,45 @@ def test_a_math_channel_in_a_plot_and_on_the_map(qtbot, window):
         overlay.curves_of("brake_speed")[0].getOriginalDataset()[1]) <= 200.0, timeout=3000)
     state.set_math_channels({})
     qtbot.waitUntil(lambda: not overlay.curves_of("brake_speed"), timeout=3000)
+
+
+def _mouse(widget, kind, pos, buttons, modifiers):
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    types = {"press": QEvent.Type.MouseButtonPress, "move": QEvent.Type.MouseMove,
+             "release": QEvent.Type.MouseButtonRelease}
+    button = Qt.MouseButton.LeftButton if kind != "move" else Qt.MouseButton.NoButton
+    point = QPointF(pos)
+    event = QMouseEvent(types[kind], point, widget.mapToGlobal(point), button, buttons, modifiers)
+    QApplication.sendEvent(widget, event)
+
+
+def test_shift_drag_on_a_plot_sets_the_ab_range(qtbot, window):
+    from PySide6.QtCore import QPointF, Qt
+
+    open_demo(qtbot, window)
+    click_laps(window, clean_by_time(window)[:2])
+    a = analysed(qtbot, window, 2)
+    overlay, state = window.dock("dock_overlay"), window.ctx.state
+    plot = overlay.plots["rpm"]
+    vb = plot.getViewBox()
+    y = float(np.mean(vb.viewRange()[1]))
+    glw = overlay.glw
+    start, end = (glw.mapFromScene(vb.mapViewToScene(QPointF(x, y))) for x in (2000.0, 2400.0))
+    shift, left = Qt.KeyboardModifier.ShiftModifier, Qt.MouseButton.LeftButton
+    _mouse(glw.viewport(), "press", start, left, shift)
+    for k in range(1, 11):
+        _mouse(glw.viewport(), "move", start + (end - start) * (k / 10), left, shift)
+        qtbot.wait(5)
+    _mouse(glw.viewport(), "release", end, Qt.MouseButton.NoButton, shift)
+    qtbot.waitUntil(lambda: state.ab_range is not None, timeout=3000)
+    lo, hi = state.ab_range
+    # Where the mouse went down and came up (one pixel is a few metres), or the segment edges it snapped to.
+    edges = {round(e) for s in a.comparison.segments for e in (s.start, s.end)}
+    px = (vb.viewRange()[0][1] - vb.viewRange()[0][0]) / vb.width()
+    assert abs(lo - 2000.0) < 3 * px or round(lo) in edges
+    assert abs(hi - 2400.0) < 3 * px or round(hi) in edges
+    assert vb.viewRange()[0][0] < 1000  # the drag did not pan the plots
+    assert all(r.isVisible() for r in overlay.stack.regions)

@@ -35,7 +35,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(20)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setStretchLastSection(False)  # numbers stay beside their labels
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     return table
@@ -59,6 +59,8 @@ class RangeStatsDock(QDockWidget):
         self.caption.setStyleSheet(f"color: {MUTED}")
         self.caption.setWordWrap(True)
         self.segment = QComboBox()
+        self.segment.setMinimumContentsLength(26)
+        self.segment.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.segment.setToolTip("Set the A/B range to a corner or straight of the analysis")
         self.segment.activated.connect(self._segment_picked)
         self.ranges = _table(RANGE_HEADERS)
