@@ -58,8 +58,10 @@ def test_migrations_run_on_postgres_as_on_sqlite(team, tmp_path):
 
 def test_what_one_ingests_the_other_lists_and_reads_at_once(team, tmp_path):
     a, b = team.store(tmp_path / "a"), team.store(tmp_path / "b")
+    before = b.catalog_stamp()
     result = ingest_file(a, DEMO_RACE)
     assert result.race.status == RaceStatus.READY
+    assert b.catalog_stamp() != before and b.catalog_stamp()[0] == 1  # what B polls to notice it
 
     # B lists it straight from the shared catalog, with A's laps.
     assert [r.id for r in b.races()] == [result.race.id]

@@ -161,3 +161,29 @@ def test_an_sqlite_catalog_with_the_archive_in_s3_recovers_the_same_way(team, tm
     assert object_keys(team, "samples/") == []
     assert not (tmp_path / "solo" / "laps" / race.id).exists() or not any((tmp_path / "solo" / "laps" / race.id)
                                                                            .iterdir())
+
+
+def test_a_writer_that_lost_its_lock_cannot_commit_over_a_recovery(team, tmp_path):
+    """The writer's lock connection is cut (a network drop ends its server session): another machine recovers
+    the race; the writer's commit then refuses instead of marking Ready a race whose objects were cleaned."""
+    import numpy as np
+
+    from app.domain.models import LapData, SessionData
+
+    a, b = team.store(tmp_path / "a"), team.store(tmp_path / "b")
+    race = a.begin_race("ams2", "cut", content_hash="cd" * 32)
+    data = SessionData("ams2", "cut", [LapData(number=1, lap_time=80.0, channels={
+        "time": np.linspace(0, 80, 40), "speed": np.full(40, 150.0)})], track="Test Track")
+    sink = a.lap_sink(race.id)
+    for lap in data.laps:
+        sink.add(lap)
+    sink.finish()
+    held = a._locks[race.id]  # the connection that holds the race's lock on the server
+    pid = held._conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    team.pg.psql(f"SELECT pg_terminate_backend({pid})")
+    assert b.recover() == 1 and b.race(race.id).status == RaceStatus.FAILED
+
+    with pytest.raises(PitwallError, match="marked Failed meanwhile"):
+        a.commit_laps(race.id, sink, data)
+    a.fail_race(race.id, "cut")  # what the ingest does on an error
+    assert lap_rows(b, race.id) == 0 and object_keys(team, "samples/") == []

@@ -107,6 +107,12 @@ class Store:
         with self.session() as s:
             return list(s.scalars(query.order_by(Race.created_at.desc()).limit(limit)))
 
+    def catalog_stamp(self) -> tuple[int, str]:
+        """(races, latest change) in one cheap query: poll it to notice what other machines wrote."""
+        with self.session() as s:
+            count, latest = s.execute(select(func.count(), func.max(Race.updated_at)).select_from(Race)).one()
+        return int(count), str(latest or "")
+
     def race(self, race_id: str) -> Race | None:
         with self.session() as s:
             return s.get(Race, race_id)
@@ -295,6 +301,9 @@ class Store:
             with self.session() as s:
                 race = s.get(Race, race_id, with_for_update=True)  # row-locked on a server: no lost update
                 assert race is not None, race_id
+                if race.status != RaceStatus.PROCESSING:  # recovered elsewhere (this writer lost its lock)
+                    raise PitwallError(f"Race {race_id} was marked {race.status} meanwhile ({race.error}); "
+                                       "open the file again to retry.")
                 for old in list(race.laps):
                     s.delete(old)  # a retry replaces what an earlier attempt left
                 s.add_all(sink.rows)
