@@ -105,8 +105,17 @@ class ArchiveFiles:
         self.remote.put_many([(rel, self.paths.absolute(rel)) for rel in rels])
 
     def materialize(self, rel: str) -> Path:
+        """The file at its place in the data directory, downloaded first when another machine wrote it (when
+        the bucket lacks it too, the path of the missing file: the caller sees it missing, as locally)."""
+        from app.archive.s3 import ObjectMissing
+
         path = self.paths.absolute(rel)
-        return path if path.is_file() else self.remote.download_to(rel, path)
+        if not path.is_file():
+            try:
+                self.remote.download_to(rel, path)
+            except ObjectMissing:
+                pass
+        return path
 
     # ---- removing
     def remove_unlisted(self, race_id: str, source: str, track: str | None, listed: set[str],

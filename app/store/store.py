@@ -365,14 +365,7 @@ class Store:
     def local_file(self, rel: str) -> Path:
         """A file of the data directory by its catalog path; in a team archive downloaded first if another
         machine wrote it."""
-        if self.archive_files is not None:
-            from app.archive.s3 import ObjectMissing
-
-            try:
-                return self.archive_files.materialize(rel)
-            except ObjectMissing:
-                pass  # the caller sees the missing file as it would locally
-        return self.paths.absolute(rel)
+        return self.archive_files.materialize(rel) if self.archive_files is not None else self.paths.absolute(rel)
 
     def unarchive_local_files(self, rels: list[str]) -> None:
         if self.archive_files is not None:
