@@ -140,12 +140,12 @@ def test_without_ldx_the_lap_channel_splits_the_laps(exported, capsys, tmp_path)
     assert np.allclose(got, [lap["lap_time"] for lap in timed[:-1]], atol=0.021)  # one 50 Hz sample
 
 
-def build_other_logger_ld(path, speed_ms: np.ndarray, laps: np.ndarray, rate: int) -> None:
+def build_other_logger_ld(path, speed_ms: np.ndarray, laps: np.ndarray, rate: int, chans=None) -> None:
     """A .ld written as another logger would: different names and units, no .ldx, int16 with a multiplier."""
     meta_ptr = 0x6E2 + 1154 + 1100 + 260
     n = len(speed_ms)
-    chans = [("Speed", "m/s", (3, 2), 2, 1, speed_ms), ("Lap Number", "", (3, 2), 0, 1, laps),
-             ("Engine Speed", "rpm", (3, 2), 0, 10, np.full(n, 650.0))]
+    chans = chans or [("Speed", "m/s", (3, 2), 2, 1, speed_ms), ("Lap Number", "", (3, 2), 0, 1, laps),
+                      ("Engine Speed", "rpm", (3, 2), 0, 10, np.full(n, 650.0))]
     data_ptr = meta_ptr + 124 * len(chans)
     head = bytearray(0x6E2)
     struct.pack_into("<I", head, 0, 0x40)
@@ -197,6 +197,28 @@ def test_import_another_loggers_ld(home, capsys, tmp_path):
     assert np.allclose(ch["speed"], np.interp(ch["session_time"], t, speed) * 3.6, atol=0.005 * 3.6 + 1e-6)
     assert np.allclose(ch["rpm"], 650)  # raw 65 * multiplier 10
     assert abs(ch["distance"][-1] - np.trapezoid(speed[(t >= 10) & (t < 21.5)], dx=1 / rate)) < 5
+    store.close()
+
+
+def test_import_acc_style_names_and_units(home, capsys, tmp_path):
+    """Upper-case names, lateral G in G, the lap counter called 'Lap' (as sim exporters write them)."""
+    rate = 10
+    t = np.arange(0, 20, 1 / rate)
+    speed = np.full(len(t), 180.0)
+    glat = np.sin(t) * 2.5
+    lap = (t >= 8).astype(float)
+    chans = [("SPEED", "km/h", (3, 2), 1, 1, speed), ("G_LAT", "G", (3, 2), 3, 1, glat),
+             ("RPMS", "rpm", (3, 2), 0, 1, np.full(len(t), 7000.0)), ("Lap", "", (3, 2), 0, 1, lap)]
+    build_other_logger_ld(tmp_path / "acc.ld", speed, lap, rate, chans)
+    back = run_json(capsys, "ingest", str(tmp_path / "acc.ld"))
+    assert [lap["flags"] for lap in back["laps"]] == [["out-lap"], ["partial"]]
+    from app.store import Store
+
+    store = Store(home)
+    ch = store.lap_channels(store.lap(back["laps"][1]["lap_uuid"]))
+    assert {"speed", "accel_x", "rpm", "distance"} <= set(ch) and "lap_number" not in ch
+    assert np.allclose(ch["accel_x"], np.interp(ch["session_time"], t, glat) * G, atol=0.0005 * G + 1e-6)
+    assert np.allclose(ch["rpm"], 7000) and np.allclose(ch["speed"], 180)
     store.close()
 
 

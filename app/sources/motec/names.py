@@ -34,6 +34,12 @@ FROM_MOTEC.update({
     "steering": "steering", "steering angle": "steering_angle", "steer angle": "steering_angle",
     "rpm": "rpm", "engine speed": "rpm", "lap dist": "distance", "distance": "distance",
     "lateral acceleration": "accel_x", "longitudinal acceleration": "accel_z",
+    # other sims' MoTeC exports (ACC, iRacing and rFactor-style plugins)
+    "rpms": "rpm", "engine rpm": "rpm", "steerangle": "steering_angle", "steeringwheelangle": "steering_angle",
+    "g_lat": "accel_x", "g_lon": "accel_z", "g_long": "accel_z", "g force lat": "accel_x", "g force long": "accel_z",
+    "lataccel": "accel_x", "longaccel": "accel_z", "vertaccel": "accel_y", "lapdist": "distance",
+    "lap distance": "distance", "lap number": "lap_number", "lap": "lap_number", "lap count": "lap_number",
+    "fuel level": "fuel", "fuellevel": "fuel", "clutch pos": "clutch",
 })
 
 # One rate per group: what the driver does and how the car moves is fast; temperatures and levels are slow.
