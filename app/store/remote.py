@@ -46,9 +46,9 @@ class ArchiveFiles:
         return self._remote
 
     # ---- laps
-    def upload_laps(self, race_id: str, source: str, track: str | None, rows: list[Lap]) -> list[Path]:
-        """Upload every lap file the rows point at and point the rows at their keys; returns the local files
-        (still to be moved into the cache with `adopt`, once the catalog has committed)."""
+    def upload_laps(self, race_id: str, source: str, track: str | None, rows: list[Lap]) -> list[tuple[str, Path]]:
+        """Upload every lap file the rows point at and point the rows at their keys; returns (key, local file)
+        pairs, to move into the cache with `adopt` once the catalog has committed."""
         files: list[tuple[str, Path]] = []
         for row in rows:
             if row.path and not layout.is_key(row.path):
@@ -56,14 +56,12 @@ class ArchiveFiles:
                 files.append((key, self.paths.absolute(row.path)))
                 row.path = key
         self.remote.put_many(files)
-        self._staged = files
-        return [p for _k, p in files]
+        return files
 
-    def adopt(self) -> None:
-        for key, path in getattr(self, "_staged", []):
+    def adopt(self, files: list[tuple[str, Path]]) -> None:
+        for key, path in files:
             if path.is_file():
                 self.remote.cache.adopt(key, path)
-        self._staged = []
 
     def read_path(self, key: str) -> Path:
         return self.remote.fetch(key)

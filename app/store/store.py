@@ -295,9 +295,10 @@ class Store:
         transaction: the catalog says Ready only once every object exists.
         """
         files = self.archive_files
+        uploaded: list = []
         try:
             if files is not None:
-                self.upload_laps(race_id, sink, data.track)
+                uploaded = self.upload_laps(race_id, sink, data.track)
             with self.session() as s:
                 race = s.get(Race, race_id, with_for_update=True)  # row-locked on a server: no lost update
                 assert race is not None, race_id
@@ -325,7 +326,7 @@ class Store:
             sink.abort()
             raise
         if files is not None:
-            files.adopt()
+            files.adopt(uploaded)
             from app.store.shared_recovery import remove_uncommitted
 
             remove_uncommitted(self, race_id)  # what an earlier attempt at this race left in the bucket
@@ -333,14 +334,14 @@ class Store:
         self._release(race_id)
         return sink.rows
 
-    def upload_laps(self, race_id: str, sink: LapSink, track: str | None) -> None:
+    def upload_laps(self, race_id: str, sink: LapSink, track: str | None) -> list:
         """Team archive, the first half of `commit_laps`: record where the race's objects go (so a recovery
         finds them if this process dies now), then upload the sink's files and point its rows at them."""
         assert self.archive_files is not None
         with self.session() as s:
             s.execute(update(Race).where(Race.id == race_id).values(track=track))
             source = s.scalar(select(Race.source).where(Race.id == race_id)) or "unknown"
-        self.archive_files.upload_laps(race_id, source, track, sink.rows)
+        return self.archive_files.upload_laps(race_id, source, track, sink.rows)
 
     def delete_race(self, race_id: str) -> None:
         with self.session() as s:
