@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ class ArchiveFiles:
         """`remote`, or a function making it on first use (boto3 loads then: a listing needs no bucket);
         `url`: the archive's s3:// URL, known without it."""
         self._remote, self.paths, self._url = remote, paths, url
+        self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -41,9 +43,10 @@ class ArchiveFiles:
 
     @property
     def remote(self) -> RemoteArchive:
-        if callable(self._remote):
-            self._remote = self._remote()
-        return self._remote
+        with self._lock:  # lap workers may be first at once: one client, one cache
+            if callable(self._remote):
+                self._remote = self._remote()
+            return self._remote
 
     # ---- laps
     def upload_laps(self, race_id: str, source: str, track: str | None, rows: list[Lap]) -> list[tuple[str, Path]]:
