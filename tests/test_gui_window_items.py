@@ -354,3 +354,17 @@ def test_a_cache_from_before_labels_gets_them_when_its_race_is_shown(qtbot, home
         win.close()
         win.ctx.runner.wait_all(10000)
         win.ctx.store.close()
+
+
+def test_the_first_window_fits_a_laptop_screen_with_every_dock_on_a_tab(qtbot, home):
+    """Twenty docks: the first layout tabs them, so the window opens at its default size, not as tall as
+    every dock's minimum height stacked in one column."""
+    window = build_window(home)
+    qtbot.addWidget(window)
+    window.show()  # no resize here: the size is the window's own first layout
+    assert window.width() <= 1600 and window.height() <= 1000
+    right = [d for d in window.docks.values() if window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+    tabbed = {d.objectName() for d in right if window.tabifiedDockWidgets(d)}
+    assert {"dock_overlay", "dock_corners", "dock_scatter", "dock_sql_console"} <= tabbed
+    overlay = window.docks["dock_overlay"]
+    assert overlay.height() >= 0.5 * window.height()  # the plots get the room, not the tables under them

@@ -86,12 +86,10 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def _default_layout(self) -> None:
-        """First start: a left column (browser, map, jobs) beside the lap overlay, the corners table under it."""
-        self.resize(1600, 1000)
-        left = [self.docks[d] for d in ("dock_browser", "dock_trackmap", "dock_jobs") if d in self.docks]
-        if "dock_overlay" in self.docks and left:
-            self.resizeDocks([left[0], self.docks["dock_overlay"]], [540, 1060], Qt.Orientation.Horizontal)
-        self.resizeDocks(left, [380, 440, 130][: len(left)], Qt.Orientation.Vertical)
+        """First start: a left column (browser, map, jobs) beside the lap overlay, the corners table under it.
+
+        Docks are tabbed first and sized last: untabbed, the fifteen right-hand docks stand in one column whose
+        minimum heights add up to ~3600 px, and the window would grow to hold them."""
         # F1 docks share places with the others as tabs: sessions beside races, session info beside jobs.
         for first, second in (("dock_browser", "dock_f1_browser"), ("dock_jobs", "dock_f1_info")):
             if first in self.docks and second in self.docks:
@@ -114,6 +112,12 @@ class MainWindow(QMainWindow):
                 if name in self.docks:
                     self.tabifyDockWidget(self.docks["dock_overlay"], self.docks[name])
             self.docks["dock_overlay"].raise_()
+        self.layout().activate()  # the minimum size of the tabbed layout, not of the column it replaced
+        self.resize(1600, 1000)
+        left = [self.docks[d] for d in ("dock_browser", "dock_trackmap", "dock_jobs") if d in self.docks]
+        if "dock_overlay" in self.docks and left:
+            self.resizeDocks([left[0], self.docks["dock_overlay"]], [540, 1060], Qt.Orientation.Horizontal)
+        self.resizeDocks(left, [380, 440, 130][: len(left)], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         geometry, docks = self._ui.get("geometry"), self._ui.get("dock_state")
