@@ -315,3 +315,33 @@ def test_shift_drag_on_a_plot_sets_the_ab_range(qtbot, window):
     assert abs(hi - 2400.0) < 3 * px or round(hi) in edges
     assert vb.viewRange()[0][0] < 1000  # the drag did not pan the plots
     assert all(r.isVisible() for r in overlay.stack.regions)
+
+
+def test_the_cursor_moves_over_the_cached_layer(qtbot, window):
+    from PySide6.QtGui import QColor
+
+    open_demo(qtbot, window)
+    click_laps(window, clean_by_time(window)[:2])
+    analysed(qtbot, window, 2)
+    overlay, state = window.dock("dock_overlay"), window.ctx.state
+    glw, vb = overlay.glw, overlay.plots["speed"].getViewBox()
+    for d in (900.0, 950.0, 1000.0):  # the first moves after drawing capture the layer (items settle once)
+        state.set_cursor(d)
+        qtbot.wait(30)
+    qtbot.waitUntil(lambda: glw.captures >= 1 and not glw._stale(), timeout=3000)
+    captured = glw.captures
+    for d in np.linspace(500.0, 3500.0, 25):
+        state.set_cursor(float(d))
+        qtbot.wait(2)
+    assert glw.captures == captured  # the scene was not painted again for the cursor
+    state.set_cursor(2222.0)
+    qtbot.wait(20)
+    image = glw.grab().toImage()
+    box = glw.box_of(vb)
+    x = round(glw.to_viewport(vb, 2222.0, 0.0).x())
+    column = [QColor(image.pixel(x, y)) for y in range(box.top() + 2, box.bottom() - 2)]
+    cursor = sum(abs(c.red() - 0xe8) + abs(c.green() - 0xea) + abs(c.blue() - 0xed) < 40 for c in column)
+    assert cursor > len(column) // 4  # a dashed line down the plot
+    old = round(glw.to_viewport(vb, 1000.0, 0.0).x())
+    assert old != x and not any(abs(c.red() - 0xe8) + abs(c.green() - 0xea) + abs(c.blue() - 0xed) < 40
+                                for c in [QColor(image.pixel(old, y)) for y in range(box.top() + 2, box.top() + 30)])

@@ -5,13 +5,13 @@ With twenty laps on eight plots, painting the scene again where a cursor line wa
 milliseconds even with every curve cached. Here, when a mark moves and the scene has not changed since the last
 capture, the strips are copied back from the layer and the marks drawn on top: well under a millisecond. When
 the scene changed (QGraphicsScene.changed: a redraw, a pan, a zoom, a resize), it paints as usual (with its
-cached items) and the layer is captured again at the next mark move.
+cached items), and the next mark move captures the layer again, just after that repaint.
 """
 
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRect
+from PySide6.QtCore import QPoint, QPointF, QRect, QTimer
 from PySide6.QtGui import QPainter, QPixmap
 
 
@@ -23,6 +23,8 @@ class LayeredView(pg.GraphicsLayoutWidget):
         self._capturing = False
         self.paint_marks: Callable[[QPainter], None] | None = None  # draws the marks, in viewport pixels
         self.captures = 0  # how often the layer was captured (tests and the bench read it)
+        self._capture_timer = QTimer(self, singleShot=True, interval=0)
+        self._capture_timer.timeout.connect(self._capture)
         self.scene().changed.connect(self._scene_changed)
 
     def _scene_changed(self, _rects) -> None:
@@ -38,18 +40,24 @@ class LayeredView(pg.GraphicsLayoutWidget):
         super().resizeEvent(ev)
 
     def update_marks(self, rects: list[QRect]) -> None:
-        """Repaint just these viewport rectangles (where marks were and are), from the layer."""
-        if self._stale() and self.isVisible():
-            self._capturing = True  # the scene alone, painted as usual (cached items) into the layer
-            try:
-                self._layer = self.viewport().grab()
-            finally:
-                self._capturing = False
-            self._dirty = False
-            self.captures += 1
+        """Repaint just these viewport rectangles (where marks were and are), from the layer when it is current;
+        a stale layer is captured again once the scene's own repaint is done (never twice in a row)."""
+        if self._stale():
+            self._capture_timer.start()
         viewport = self.viewport()
         for rect in rects:
             viewport.update(rect)
+
+    def _capture(self) -> None:
+        if not self._stale() or not self.isVisible():
+            return
+        self._capturing = True  # the scene alone, painted as usual (cached items) into the layer
+        try:
+            self._layer = self.viewport().grab()
+        finally:
+            self._capturing = False
+        self._dirty = False
+        self.captures += 1
 
     def to_viewport(self, vb: pg.ViewBox, x: float, y: float) -> QPointF:
         """View-box coordinates → viewport pixels."""

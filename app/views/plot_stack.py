@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from app.services.lap_series import LapSeries, with_gaps
 from app.views.overlay_marks import DistanceMarks
@@ -51,6 +51,32 @@ class RangeViewBox(pg.ViewBox):
         self._on_menu(self, ev.screenPos().toPoint())
 
 
+class Edge:
+    """One edge of a band, read like a curve (x, y)."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.x, self.y = x, y
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (as a pyqtgraph curve says it)
+        return self.x, self.y
+
+
+class Band(QGraphicsPathItem):
+    """The area between two curves over the same x, as one closed path built in numpy (pyqtgraph's
+    FillBetweenItem builds its path point by point: ~90 ms a lap)."""
+
+    def __init__(self, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, fill: QColor) -> None:
+        super().__init__()
+        ok = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
+        x, lo, hi = x[ok], lo[ok], hi[ok]
+        self.curves = (Edge(x, lo), Edge(x, hi))
+        path = pg.arrayToQPath(np.concatenate((x, x[::-1])), np.concatenate((lo, hi[::-1])), connect="all")
+        path.closeSubpath()
+        self.setPath(path)
+        self.setBrush(pg.mkBrush(fill))
+        self.setPen(pg.mkPen(None))
+
+
 class CursorMark:
     """One plot's cursor line, as a test or a person reads it (drawn by the stack over the cached layer)."""
 
@@ -77,7 +103,7 @@ class PlotStack:
         self.config: list[dict] = []
         self.plots: list[pg.PlotItem] = []
         self.curves: dict[str, list[pg.PlotDataItem]] = {}  # channel → its curves (one a lap that has it)
-        self.bands: dict[str, pg.FillBetweenItem] = {}  # lap id → its delta's uncertainty band
+        self.bands: dict[str, Band] = {}  # lap id → its delta's uncertainty band
         self.cursor_lines: list[CursorMark] = []
         self.regions: list[pg.LinearRegionItem] = []  # the A/B range, one per plot
         self.marks: DistanceMarks | None = None
@@ -264,11 +290,10 @@ class PlotStack:
         return item
 
     def _band(self, plot: pg.PlotItem, x: np.ndarray, delta: np.ndarray, half: np.ndarray,
-              colour: str) -> pg.FillBetweenItem:
+              colour: str) -> "Band":
         fill = QColor(colour)
         fill.setAlpha(BAND_ALPHA)
-        band = pg.FillBetweenItem(pg.PlotCurveItem(x, delta - half), pg.PlotCurveItem(x, delta + half),
-                                  brush=pg.mkBrush(fill))
+        band = Band(x, delta - half, delta + half, fill)
         band.setZValue(-5)
         band.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(band)
