@@ -97,7 +97,7 @@ class PlotStack:
         self.glw, self.first_row = glw, first_row
         glw.paint_marks = self.paint_cursor
         self.cursor_x: float | None = None  # on this axis (distance or time)
-        self._cursor_pen = pg.mkPen("#e8eaed", width=1, style=Qt.PenStyle.DashLine)
+        self._cursor_pen = pg.mkPen("#ffffff", width=1)  # solid: the sector lines are the dashed ones
         self._drawn: list[QRect] = []  # where the cursor was painted last
         self._on_range, self._range_tool, self._on_menu = on_range, range_tool, on_menu
         self.config: list[dict] = []
