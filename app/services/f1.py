@@ -182,3 +182,23 @@ def session_info(store: Store, race_id: str) -> SessionInfo:
     if status is not None:
         info.track_status = status.to_pylist()
     return info
+
+
+def ready_session_info(store: Store, race_id: str) -> SessionInfo | None:
+    """The session's info, or None when the race is gone, is not F1 or is not Ready (pool thread: it reads the
+    catalog, so the view never has to decide this on the GUI thread)."""
+    race = store.race(race_id)
+    if race is None or race.source != "f1" or race.status != RaceStatus.READY:
+        return None
+    return session_info(store, race_id)
+
+
+def cached_sessions(store: Store | CatalogReader, year: int) -> set[tuple[int, str]]:
+    """(round, session name) of every Ready F1 session of `year` in the catalog (pool thread)."""
+    out = set()
+    for race in store.races():
+        if race.source == "f1" and race.status == RaceStatus.READY:
+            meta = json.loads(race.meta or "{}")
+            if meta.get("year") == year:
+                out.add((meta.get("round"), meta.get("session")))
+    return out

@@ -7,6 +7,7 @@ from app.services.laps import format_lap_time
 from app.views.context import AppContext
 from app.views.theme import MUTED, readable
 from app.workers.f1 import start_info
+from app.workers.runner import Job
 
 FLAG_COLOURS = {"YELLOW": "#ffd54f", "DOUBLE YELLOW": "#ffb300", "RED": "#ef5350", "GREEN": "#66bb6a",
                 "CLEAR": "#66bb6a", "BLUE": "#4fc3f7", "CHEQUERED": "#e0e0e0"}
@@ -62,20 +63,21 @@ class SessionInfoDock(QDockWidget):
         ctx.state.race_changed.connect(self.show_race)
         self.show_race(ctx.state.race)
 
-    def show_race(self, race_id: str | None) -> None:
-        race = self.ctx.store.race(race_id) if race_id else None
+    def show_race(self, race_id: str | None) -> Job | None:
+        """Show the race's info; whether it is a Ready F1 session is decided with the read, on the runner.
+        Returns the read's job (None without a race)."""
         self._race = race_id
-        if race is None or race.source != "f1" or race.status != "Ready":
+        if race_id is None:
             self._show(None)
-            return
-        assert race_id is not None  # the race was found by it
+            return None
 
         def show_if_current(info, rid: str = race_id) -> None:
-            if rid == self._race:
+            if rid == self._race:  # the user may have moved on meanwhile
                 self._show(info)
 
         job = start_info(self.ctx.runner, self.ctx.store, race_id)
         job.result.connect(show_if_current)
+        return job
 
     def _show(self, info) -> None:
         self.info = info

@@ -1,7 +1,7 @@
 """F1 jobs for the window: a season's schedule, loading a session, reading a session's info (pool threads)."""
 
 from app.config import Settings
-from app.services.f1 import open_session, schedule, session_info
+from app.services.f1 import cached_sessions, open_session, ready_session_info, schedule
 from app.store import Store
 from app.workers.runner import Job, JobRunner
 
@@ -19,8 +19,16 @@ def start_load(runner: JobRunner, settings: Settings, store: Store, year: int, e
 
 
 def start_info(runner: JobRunner, store: Store, race_id: str) -> Job:
-    """Job result: app.services.f1.SessionInfo (results, weather, race control, track status)."""
-    return runner.submit("F1 session info", lambda progress: session_info(store, race_id), quiet=True)
+    """Job result: app.services.f1.SessionInfo (results, weather, race control, track status), None when the race
+    is not a Ready F1 session."""
+    return runner.submit("F1 session info", lambda progress: ready_session_info(store, race_id), quiet=True,
+                         kind="catalog-read")
+
+
+def start_cached_sessions(runner: JobRunner, store: Store, year: int) -> Job:
+    """Job result: {(round, session name)} of the year's sessions already in the cache."""
+    return runner.submit(f"F1 cached sessions {year}", lambda progress: cached_sessions(store, year), quiet=True,
+                         kind="catalog-read")
 
 
 def start_session_view(runner: JobRunner, store: Store, race_id: str) -> Job:
