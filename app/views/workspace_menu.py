@@ -34,6 +34,8 @@ class WorkspaceMenu(QObject):
         self.current: str | None = None
         self._start_name: str | None = None
         self._started = False
+        self._applying: Workspace | None = None
+        self._selection_before: list[str] = []
         self.menu = QMenu("&Workspaces", window)
         self.menu.aboutToShow.connect(self._fill)
         export = next((a for a in file_menu.actions() if a.text().startswith("&Export")), None)
@@ -93,7 +95,12 @@ class WorkspaceMenu(QObject):
     # ---- window ⇄ workspace
     def capture(self, name: str) -> Workspace:
         state, window = self.ctx.state, self.window
-        here = {lap.id for lap in self.ctx.store.laps(state.race)} if state.race else set()
+        pinned = []  # selected laps of another race than the one shown (the lap cache knows their race)
+        for lap_id in state.selection:
+            trace = self.ctx.laps.get(lap_id)
+            lap = trace.lap if trace is not None else None
+            if lap is not None and lap.race_id != state.race:
+                pinned.append(lap_id)
         views = {}
         for dock_name, dock in window.docks.items():
             settings = getattr(dock, "view_settings", None)
@@ -103,7 +110,7 @@ class WorkspaceMenu(QObject):
             name=name, plots=[dict(p) for p in state.plots], x_mode=state.x_mode,
             math_channels=dict(state.math_channels), map_channel=state.map_channel, race=state.race,
             selection=list(state.selection), reference=state.reference,
-            pinned=[i for i in state.selection if i not in here],
+            pinned=pinned,
             layout={"dock_state": _b64(window.saveState()), "geometry": _b64(window.saveGeometry())},
             views=views)
 
@@ -121,16 +128,36 @@ class WorkspaceMenu(QObject):
             apply = getattr(window.docks.get(dock_name), "apply_view_settings", None)
             if callable(apply):
                 apply(settings)
-        laps = {i: store.lap(i) for i in ws.selection}
-        gone = [i for i, lap in laps.items() if lap is None]
-        if ws.race and store.race(ws.race) is not None:
-            state.set_race(ws.race)
-        kept = [i for i in ws.selection if laps[i] is not None]
-        state.prefer_colours({i: lap.team_color for i, lap in laps.items() if lap is not None and lap.team_color})
-        state.set_selection(kept, reference=ws.reference)
+        self._applying = ws
+        self._selection_before = list(state.selection)
+        if not ws.selection and not ws.race:
+            self._select(ws, {}, False)
+            return
+
+        def lookup(_progress) -> tuple[dict, bool]:  # pool thread: which saved laps and race still exist
+            return {i: store.lap(i) for i in ws.selection}, bool(ws.race and store.race(ws.race) is not None)
+
+        job = self.ctx.runner.submit(f"Open workspace {ws.name}", lookup, quiet=True)
+        job.result.connect(lambda found: self._select(ws, *found))
+        job.error.connect(lambda message: self._select(ws, {}, False, message))
+
+    def _select(self, ws: Workspace, laps: dict, race_exists: bool, problem: str = "") -> None:
+        """GUI thread, once the catalog said what is left: the race and the laps that still exist."""
+        if self._applying is not ws:
+            return  # another workspace was opened meanwhile
+        state = self.ctx.state
+        gone = [i for i in ws.selection if laps.get(i) is None]
+        if state.selection == self._selection_before:  # nobody picked other laps meanwhile: the saved ones
+            if race_exists and ws.race:
+                state.set_race(ws.race)
+            kept = [i for i in ws.selection if laps.get(i) is not None]
+            state.prefer_colours({i: lap.team_color for i, lap in laps.items() if lap is not None and lap.team_color})
+            state.set_selection(kept, reference=ws.reference)
         self._remember(ws.name)
         notes = ws.warnings + ([f"{len(gone)} saved lap(s) are no longer in the archive"] if gone else [])
-        window.show_message(f"Workspace {ws.name}" + (f" — {'; '.join(notes)}" if notes else ""), error=bool(notes))
+        notes += [problem] if problem else []
+        self.window.show_message(f"Workspace {ws.name}" + (f" — {'; '.join(notes)}" if notes else ""),
+                                 error=bool(notes))
 
     # ---- the menu
     def _fill(self) -> None:
