@@ -9,7 +9,7 @@ import pytest
 
 from app.archive.cache import LruCache
 from app.archive.duck import register_archive
-from app.archive.layout import partition_value
+from app.archive.layout import SAMPLE_COLUMNS, partition_value
 from app.archive.s3 import RemoteArchive
 from app.services.analytics.archive import open_archive
 from app.services.ingest import ingest_file
@@ -49,6 +49,10 @@ def test_duckdb_reads_the_bucket_by_glob_with_hive_partitioning(archive):
         SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{base}samples/**/*.parquet',
         union_by_name = true, hive_partitioning = false))""").fetchall())
     assert types.pop("lap_id") == "VARCHAR" and set(types.values()) == {"DOUBLE"} and "speed" in types
+    schemas = conn.execute(f"""
+        SELECT DISTINCT list(name ORDER BY column_id) FROM parquet_schema('{base}samples/**/*.parquet')
+        WHERE name != 'schema' GROUP BY file_name""").fetchall()
+    assert schemas == [(["lap_id", *SAMPLE_COLUMNS],)]  # the same columns, in the same order, in every file
 
     # The catalog tables beside the samples join to them: lap numbers and sample counts agree.
     joined = conn.execute(f"""

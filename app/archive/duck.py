@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from app.archive.layout import SAMPLES
+from app.archive.layout import SAMPLE_COLUMNS, SAMPLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -59,10 +59,13 @@ def create_samples_view(conn: duckdb.DuckDBPyConnection, remote: RemoteArchive, 
     """Every lap's samples in the bucket as one relation: race_id, lap_id, source, track and the channels."""
     types = ", ".join(f"'{k}': {v}" for k, v in PARTITIONS.items())
     glob = samples_glob(remote).replace("'", "''")
+    # Every file has the one schema, so DuckDB reads the first file's footer to bind, not every file's (as
+    # union_by_name would: minutes for a season over S3). Channels outside the schema: read_parquet directly.
+    columns = ", ".join(f'"{c}"' for c in SAMPLE_COLUMNS)
     try:
         conn.execute(f"""
-            CREATE VIEW {name} AS SELECT race_id, lap_id, * EXCLUDE (race_id, lap_id)
-            FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{{types}}}, union_by_name = true)""")
+            CREATE VIEW {name} AS SELECT race_id, lap_id, source, track, {columns}
+            FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{{types}}})""")
         conn.execute(f"SELECT * FROM {name} LIMIT 0").fetchall()
     except duckdb.IOException:  # no lap in the archive yet: an empty relation with the key columns
         conn.execute(f"DROP VIEW IF EXISTS {name}")

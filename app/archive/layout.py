@@ -1,7 +1,7 @@
 """Object keys of the team archive, relative to the S3 prefix. An open dataset any engine reads in place:
 
     samples/source={source}/track={track}/race_id={race_id}/{lap_id}.parquet
-        one lap's samples; Hive partitions; columns: lap_id (VARCHAR) and every channel as DOUBLE
+        one lap's samples; Hive partitions; one schema: lap_id (VARCHAR), then SAMPLE_COLUMNS (DOUBLE)
     catalog/{table}/race_id={race_id}/part-0.parquet
         the catalog rows of one race (tables races, laps, results), written with the race
     races/{race_id}/raw/raw_data{suffix}           the race file as received
@@ -15,6 +15,15 @@ import re
 
 from app.services.sync.layout import safe_id
 
+# The samples' one schema, in this order after lap_id: every file has every column (DOUBLE; NULL where its source
+# does not record it). A channel outside this list is appended after them, in that file only.
+_WHEEL = ("tyre_temp_{w}_inner", "tyre_temp_{w}_centre", "tyre_temp_{w}_outer", "tyre_temp_{w}", "brake_temp_{w}",
+          "tyre_pressure_{w}", "ride_height_{w}")
+SAMPLE_COLUMNS: tuple[str, ...] = (
+    "time", "session_time", "distance", "speed", "throttle", "brake", "clutch", "steering", "gear", "rpm", "drs",
+    "fuel", "x", "y", "z", "accel_x", "accel_y", "accel_z", "oil_temp", "water_temp", "brake_bias",
+    *(name.format(w=w) for w in ("fl", "fr", "rl", "rr") for name in _WHEEL),
+)
 SAMPLES = "samples/"
 CATALOG = "catalog/"
 CATALOG_TABLES = ("races", "laps", "results")

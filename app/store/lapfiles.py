@@ -13,6 +13,7 @@ STATS_COLUMNS = ("time", "session_time", "distance")
 
 
 LAP_ID = "lap_id"  # the one non-channel column, in the team archive's dataset files only
+CHANNELS_KEY = b"pitwall.channels"  # dataset files: which of the schema's columns this lap really has
 
 
 def write_lap(path: Path, channels: Channels, lap_id: str | None = None) -> None:
@@ -22,12 +23,9 @@ def write_lap(path: Path, channels: Channels, lap_id: str | None = None) -> None
         if col.dtype.kind not in "biuf":
             raise TypeError(f"channel {name!r} is not numeric ({col.dtype})")
     if lap_id is None:
-        columns = {name: _arrow(col) for name, col in channels.items()}
+        table = pa.table({name: _arrow(col) for name, col in channels.items()})
     else:
-        length = len(next(iter(channels.values()))) if channels else 0
-        columns = {LAP_ID: pa.DictionaryArray.from_arrays(pa.array([0] * length, pa.int32()), pa.array([lap_id]))}
-        columns |= {name: _arrow(np.asarray(col, dtype=np.float64)) for name, col in channels.items()}
-    table = pa.table(columns)
+        table = _dataset_table(channels, lap_id)
     # Dictionary encoding buys nothing on continuous signals and costs a third of the write time; min/max
     # statistics cost a sixth, so they are kept only for the axes a query filters on.
     stats = [name for name in STATS_COLUMNS if name in channels]
@@ -35,6 +33,19 @@ def write_lap(path: Path, channels: Channels, lap_id: str | None = None) -> None
     write_atomic(path, lambda tmp: pq.write_table(
         table, tmp, compression="zstd", compression_level=1, use_dictionary=dictionary, write_statistics=stats
     ))
+
+
+def _dataset_table(channels: Channels, lap_id: str) -> pa.Table:
+    """The team archive's one schema: lap_id, every known channel (NULL where this lap has none), any other
+    channel after them; which channels are real is kept in the file's metadata for reading back."""
+    from app.archive.layout import SAMPLE_COLUMNS
+
+    length = len(next(iter(channels.values()))) if channels else 0
+    columns = {LAP_ID: pa.DictionaryArray.from_arrays(pa.array(np.zeros(length, np.int32)), pa.array([lap_id]))}
+    for name in (*SAMPLE_COLUMNS, *sorted(set(channels) - set(SAMPLE_COLUMNS))):
+        col = channels.get(name)
+        columns[name] = pa.nulls(length, pa.float64()) if col is None else _arrow(np.asarray(col, np.float64))
+    return pa.table(columns).replace_schema_metadata({CHANNELS_KEY: ",".join(channels).encode()})
 
 
 def _arrow(col: np.ndarray) -> pa.Array:
@@ -48,9 +59,22 @@ def _arrow(col: np.ndarray) -> pa.Array:
 
 def read_lap(path: Path, columns: list[str] | None = None) -> Channels:
     table = pq.read_table(path, columns=columns)
-    return {name: table.column(name).to_numpy() for name in table.column_names if name != LAP_ID}
+    real = _channels_of(table.schema)
+    return {name: table.column(name).to_numpy() for name in table.column_names if name in real}
 
 
 def lap_columns(path: Path) -> list[str]:
-    return [name for name in pq.read_schema(path).names if name != LAP_ID]
+    schema = pq.read_schema(path)
+    return [name for name in schema.names if name in _channels_of(schema)]
+
+
+class _Every:
+    def __contains__(self, name: object) -> bool:
+        return name != LAP_ID
+
+
+def _channels_of(schema: pa.Schema) -> set[str] | _Every:
+    """The lap's own channels: all columns of a local file; in a dataset file those its metadata lists."""
+    listed = (schema.metadata or {}).get(CHANNELS_KEY)
+    return set(listed.decode().split(",")) - {""} if listed is not None else _Every()
 
