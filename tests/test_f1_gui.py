@@ -5,8 +5,11 @@ overlay two drivers' fastest laps in team colours, see purple/green bests, weath
 """
 
 import json
+import threading
+import traceback
 
 import pytest
+from sqlalchemy import event
 
 pytest.importorskip("pytestqt")
 from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
@@ -57,10 +60,25 @@ def show_and_pick(qtbot, dock, year: int, event: str, session: str):
     return item
 
 
+def views_querying_on_the_gui_thread(store) -> tuple[list[str], object]:
+    """Catalog SQL that a view (app/views) runs on the GUI thread, recorded until the returned stop() is called."""
+    gui, found = threading.get_ident(), []
+
+    def seen(_conn, _cursor, statement, *_args):
+        frames = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_stack() if "/app/views/" in f.filename]
+        if threading.get_ident() == gui and frames:
+            found.append(" <- ".join(reversed(frames)) + ": " + statement.split("\n")[0])
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    return found, lambda: event.remove(store.engine, "before_cursor_execute", seen)
+
+
 def test_choose_load_and_overlay_two_drivers(qtbot, window):
     ctx = window.ctx
     dock = window.dock("dock_f1_browser")
+    on_gui, stop = views_querying_on_the_gui_thread(ctx.store)
     show_and_pick(qtbot, dock, 2025, "Australian Grand Prix", "Practice 1")
+    assert not session_item(dock, "Australian Grand Prix", "Practice 1").text(3)  # not in the cache yet
     job = dock.load_selected()
     jobs = window.dock("dock_jobs").model
     qtbot.waitUntil(lambda: job.is_finished, timeout=60000)
@@ -69,7 +87,11 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     assert jobs.index(row, 1).data() == "Done" and job.done == job.total == 100  # the jobs panel reached 100 %
     race = ctx.store.race(ctx.state.race)  # the loaded session is the current race
     assert race.source == "f1" and race.name == "2025 Australian Grand Prix — Practice 1" and race.status == "Ready"
-    assert session_item(dock, "Australian Grand Prix", "Practice 1").text(3) == "cached"
+    qtbot.waitUntil(lambda: session_item(dock, "Australian Grand Prix", "Practice 1").text(3) == "cached")
+    tree = dock.tree
+    marked = [tree.topLevelItem(i).child(j).text(0) for i in range(tree.topLevelItemCount())
+              for j in range(tree.topLevelItem(i).childCount()) if tree.topLevelItem(i).child(j).text(3) == "cached"]
+    assert marked == ["Practice 1"]  # only the one loaded
 
     # The overlay is not left empty: the three quickest drivers' fastest laps are selected, fastest the reference.
     qtbot.waitUntil(lambda: len(ctx.state.selection) == 3, timeout=10000)
@@ -147,6 +169,11 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
              if 0 <= table.rowViewportPosition(r) and table.rowViewportPosition(r) + table.rowHeight(r)
              <= table.viewport().height()]
     assert len(whole) >= 6
+
+    # All along (season, load, marks, selection, session info), no view read the catalog on the GUI thread.
+    ctx.runner.wait_all(10000)
+    stop()
+    assert not on_gui, "\n".join(sorted(set(on_gui)))
 
 
 def test_cancel_a_load_from_the_jobs_panel(qtbot, window):

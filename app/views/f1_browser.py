@@ -1,7 +1,6 @@
 """F1 sessions dock: pick a year, see its events and sessions, load one in the background (or reopen it)."""
 
 import datetime as dt
-import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -23,7 +22,7 @@ from app.services.f1_session.laps import f1_laps
 from app.views.context import AppContext
 from app.views.state import lighter
 from app.views.theme import ERROR, MUTED, OK, readable
-from app.workers.f1 import start_load, start_schedule
+from app.workers.f1 import start_cached_sessions, start_load, start_schedule
 from app.workers.runner import Job
 
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 1  # (year, round, event name, session name) on session rows
@@ -83,6 +82,8 @@ class F1BrowserDock(QDockWidget):
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_selected() if item.parent() else None)
         self._shown_year: int | None = None
+        self._marking = 0  # counts the reads of what is cached; only the newest one's answer is shown
+        ctx.state.catalog_changed.connect(lambda settled: self._mark_cached() if settled else None)
 
     # ---- season
     def show_season(self) -> Job | None:
@@ -110,15 +111,6 @@ class F1BrowserDock(QDockWidget):
         self._mark_cached()
         self._say(f"{len(events)} events in {year}. Pick a session and load it.")
 
-    def _cached_sessions(self, year: int) -> set[tuple[int, str]]:
-        out = set()
-        for race in self.ctx.store.races():  # a small catalog query
-            if race.source == "f1" and race.status == "Ready":
-                meta = json.loads(race.meta or "{}")
-                if meta.get("year") == year:
-                    out.add((meta.get("round"), meta.get("session")))
-        return out
-
     # ---- session
     def selected_session(self) -> tuple | None:
         items = self.tree.selectedItems()
@@ -145,8 +137,7 @@ class F1BrowserDock(QDockWidget):
         warn = f" — {result.warnings[0]}" if result.warnings else ""
         self._say(f"{result.race.name}: {len(result.laps)} laps{note}{warn}", OK if not warn else MUTED)
         self.ctx.state.set_race(result.race.id)
-        self._show_first_laps(result.laps)
-        self._mark_cached()
+        self._show_first_laps(result.laps)  # the "cached" mark follows: a load is a catalog job
 
     def _show_first_laps(self, rows) -> None:
         """The overlay is not left empty: the three quickest drivers' fastest laps, in readable team colours."""
@@ -165,8 +156,21 @@ class F1BrowserDock(QDockWidget):
         self.ctx.state.prefer_colours(colours)
         self.ctx.state.set_selection([lap.id for lap in laps], reference=laps[0].id)
 
-    def _mark_cached(self) -> None:
-        cached = self._cached_sessions(self._shown_year) if self._shown_year else set()
+    def _mark_cached(self) -> Job | None:
+        """Mark the shown year's sessions already in the cache; the catalog is read on the runner (the newest
+        read wins: one asked for later may finish first). Returns the read's job, None with no season shown."""
+        year = self._shown_year
+        if year is None:
+            return None
+        self._marking += 1
+        asked = self._marking
+        job = start_cached_sessions(self.ctx.runner, self.ctx.store, year)
+        job.result.connect(lambda cached: self._show_cached(year, cached) if asked == self._marking else None)
+        return job
+
+    def _show_cached(self, year: int, cached: set[tuple[int, str]]) -> None:
+        if year != self._shown_year:
+            return
         for i in range(self.tree.topLevelItemCount()):
             event = self.tree.topLevelItem(i)
             assert event is not None
@@ -174,9 +178,8 @@ class F1BrowserDock(QDockWidget):
                 child = event.child(j)
                 assert child is not None
                 _, rnd, _, session = child.data(0, SESSION_ROLE)
-                if (rnd, session) in cached:
-                    child.setText(3, "cached")
-                    child.setForeground(3, QColor(OK))
+                child.setText(3, "cached" if (rnd, session) in cached else "")  # a forgotten one loses its mark
+                child.setForeground(3, QColor(OK))
 
     def _say(self, text: str, colour: str = MUTED) -> None:
         self.status.setStyleSheet(f"color: {colour};")
