@@ -302,3 +302,8 @@ def test_the_workspaces_menu_as_a_person_sees_it(qtbot, window):
     window.workspaces.save_as("  ")  # a blank name: said, nothing saved
     assert "needs a name" in window.status_label.text()
     assert ws_files.list_workspaces(window.workspaces.folder) == ["Default", "Race engineer"]
+    window.workspaces.delete("Default")  # the one in use: the window stays, in no workspace
+    assert window.workspaces.current is None and ws_files.list_workspaces(window.workspaces.folder) == [
+        "Race engineer"]
+    menu.aboutToShow.emit()
+    assert [a.text() for a in menu.actions() if not a.isSeparator()][0] == "&Save workspace"

@@ -227,8 +227,20 @@ class WorkspaceMenu(QObject):
             return
         answer = QMessageBox.question(self.window, "Delete workspace", f"Delete workspace “{self.current}”?")
         if answer == QMessageBox.StandardButton.Yes:
-            ws_files.delete(self.folder, self.current)
+            self.delete(self.current)
+
+    def delete(self, name: str) -> None:
+        """Remove a workspace; deleting the one in use leaves the window as it is, in no workspace (the next
+        start opens Default) until one is saved or loaded."""
+        try:
+            ws_files.delete(self.folder, name)
+        except OSError as exc:
+            self.window.show_message(f"Workspace not deleted: {exc}", error=True)
+            return
+        if self.current == name:
             self.current = None
+            (self.folder / CURRENT_FILE).unlink(missing_ok=True)
+        self.window.show_message(f"Deleted workspace {name}")
 
 
 def _b64(data: QByteArray) -> str:
