@@ -83,6 +83,7 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     jobs = window.dock("dock_jobs").model
     qtbot.waitUntil(lambda: job.is_finished, timeout=60000)
     assert job.status == "Done", job.message
+    assert job.kind == "f1-load" and job.changes_catalog  # the docks that list races react to its kind
     row = jobs.jobs.index(job)
     assert jobs.index(row, 1).data() == "Done" and job.done == job.total == 100  # the jobs panel reached 100 %
     race = ctx.store.race(ctx.state.race)  # the loaded session is the current race

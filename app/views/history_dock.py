@@ -43,7 +43,8 @@ CIRCUIT_COLUMNS = [
     Column("last_year", "Last"), Column("own_fastest_lap", "Your best", format_lap_time),
     Column("own_delta", "Δ record", "{:+.3f}"),
 ]
-IMPORT_TITLE = "Import F1 history"  # our own import: it refreshes the dock itself, with its outcome on the status
+IMPORT_TITLE = "Import F1 history"
+IMPORT_KIND = "history-import"  # not a catalog kind: the dock says the history changed itself, once it did
 
 
 class HistoryDock(QDockWidget):
@@ -104,7 +105,7 @@ class HistoryDock(QDockWidget):
         bar.addWidget(self.import_button)
         bar.addWidget(self.refresh_button)
         self.setWidget(dock_body(bar, split, self.status))
-        ctx.runner.job_added.connect(self._watch)
+        ctx.state.catalog_changed.connect(self._catalog_changed)  # an ingest or an F1 load adds the user's sessions
         self.refresh()
 
     def _table(self, proxy: SearchProxy, sort_column: int) -> QTableView:
@@ -129,7 +130,8 @@ class HistoryDock(QDockWidget):
             return None
         store = self.ctx.store
         self._say("Reading the F1 history…")
-        self.job = self.ctx.runner.submit("F1 history", lambda progress: browse.overview(store), quiet=True)
+        self.job = self.ctx.runner.submit("F1 history", lambda progress: browse.overview(store), quiet=True,
+                                          kind="history-read")
         self.job.result.connect(self._overview_read)
         self.job.error.connect(self._failed)
         return self.job
@@ -175,7 +177,7 @@ class HistoryDock(QDockWidget):
     def open_page(self, kind: str, summary: dict) -> Job:
         store = self.ctx.store
         job = self.ctx.runner.submit(f"F1 history: {kind}", lambda progress: browse.page(store, kind, summary),
-                                     quiet=True)
+                                     quiet=True, kind="history-read")
         job.result.connect(self._page_read)
         job.error.connect(self._say)
         self.page_job = job
@@ -225,7 +227,7 @@ class HistoryDock(QDockWidget):
         home = self.ctx.store.paths.home
         self._say(f"Importing {path.name}…", error=False)
         job = self.ctx.runner.submit(f"{IMPORT_TITLE}: {path.name}",
-                                     lambda progress: import_ergast(home, path, progress))
+                                     lambda progress: import_ergast(home, path, progress), kind=IMPORT_KIND)
         job.result.connect(self._imported)
         job.error.connect(lambda message: self._say(
             "Import cancelled: the history is as it was." if job.status == "Cancelled" else f"Import failed: {message}",
@@ -239,11 +241,14 @@ class HistoryDock(QDockWidget):
         self._notice = (f"last import: {s['first']}–{s['last']}, {sum(t['rows'] for t in result.tables):,} rows "
                         f"in {len(result.tables)} tables, {what}")
         self._say(self._notice, error=False)
-        self.refresh()
+        if result.changed:  # the reports join the history too: every view reading it (this one too) reads again
+            self.ctx.state.notify_catalog_changed()
+        else:
+            self.refresh()
 
-    def _watch(self, job: Job) -> None:
-        if not job.quiet and not job.title.startswith((IMPORT_TITLE, "Export")):
-            job.finished.connect(self.refresh)  # an ingest or an F1 load adds sessions of the user's
+    def _catalog_changed(self, settled: bool) -> None:
+        if settled:
+            self.refresh()
 
     def _say(self, text: str, error: bool = True) -> None:
         line = text.strip().splitlines()[0] if text.strip() else ""

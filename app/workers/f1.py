@@ -8,14 +8,17 @@ from app.workers.runner import Job, JobRunner
 
 def start_schedule(runner: JobRunner, settings: Settings, store: Store, year: int) -> Job:
     """Job result: list[EventInfo]."""
-    return runner.submit(f"F1 schedule {year}", lambda progress: schedule(settings, store, year, progress))
+    # Not a catalog kind: a schedule (FastF1's event list, in its cache) adds no race.
+    return runner.submit(f"F1 schedule {year}", lambda progress: schedule(settings, store, year, progress),
+                         kind="f1-schedule")
 
 
 def start_load(runner: JobRunner, settings: Settings, store: Store, year: int, event: str, session: str,
                frame_skip: int = 1, title: str | None = None) -> Job:
     """Job result: app.services.f1.F1OpenResult (instant when the session is in the cache already)."""
     return runner.submit(title or f"F1 {year} {event} {session}",
-                         lambda progress: open_session(store, settings, year, event, session, progress, frame_skip))
+                         lambda progress: open_session(store, settings, year, event, session, progress, frame_skip),
+                         kind="f1-load")  # a catalog kind: views showing races read again when it ends
 
 
 def start_info(runner: JobRunner, store: Store, race_id: str) -> Job:
@@ -35,7 +38,8 @@ def start_session_view(runner: JobRunner, store: Store, race_id: str) -> Job:
     """Job result: app.services.f1_session.view.SessionView or None (not a Ready F1 session). Cache only."""
     from app.services.f1_session.view import session_view
 
-    return runner.submit("F1 session analysis", lambda progress: session_view(store, race_id), quiet=True)
+    return runner.submit("F1 session analysis", lambda progress: session_view(store, race_id), quiet=True,
+                         kind="catalog-read")
 
 
 def start_dominance(runner: JobRunner, store: Store, laps: list, track: str | None) -> Job:
@@ -43,4 +47,4 @@ def start_dominance(runner: JobRunner, store: Store, laps: list, track: str | No
     from app.services.f1_session.compare import dominance
 
     return runner.submit("F1 mini-sector dominance", lambda progress: dominance(store, laps, track=track),
-                         quiet=True)
+                         quiet=True, kind="analysis")
