@@ -4,6 +4,7 @@ overlay two drivers' fastest laps in team colours, see purple/green bests, weath
 (The 2025 Australia FP1 telemetry in the recording was rebuilt from real per-lap data at 4 Hz.)
 """
 
+import colorsys
 import json
 import threading
 import traceback
@@ -16,6 +17,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
 
 from app.views.app import build_window  # noqa: E402
 from app.views.models import GREEN, PURPLE  # noqa: E402
+from app.views.theme import ALT_BASE, BACKGROUND, BASE  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
@@ -31,6 +33,38 @@ def window(qtbot, home, monkeypatch, f1_loaded):
     win.ctx.runner.wait_all(30000)
     win.close()
     win.ctx.store.close()
+
+
+SURFACES = (BACKGROUND, BASE, ALT_BASE)  # what lines and text are drawn on: plots, tables, alternate rows
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance, from the definition."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+LIGHTEST_SURFACE = max(SURFACES, key=luminance)
+
+
+def hls(colour: str) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+
+
+def same_hue(a: str, b: str) -> bool:
+    return abs(hls(a)[0] - hls(b)[0]) < 0.01 and abs(hls(a)[2] - hls(b)[2]) < 0.03
+
+
+def lightened(colour: str, by: float) -> str:
+    h, light, s = hls(colour)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in colorsys.hls_to_rgb(h, light + by, s))
 
 
 def session_item(dock, event_name: str, session: str):
@@ -145,7 +179,13 @@ def test_choose_load_and_overlay_two_drivers(qtbot, window):
     assert not overlay.plots["steering"].isVisible()
     assert overlay.plots["speed"].isVisible() and overlay.plots["rpm"].isVisible()
     pens = {c.opts["pen"].color().name().lower() for c in overlay.plots["speed"].listDataItems()}
-    assert pens == {ver.team_color.lower(), lec.team_color.lower()} == {"#3671c6", "#e80020"}
+    assert len(pens) == 2
+    assert {ver.team_color.lower(), lec.team_color.lower()} == {"#3671c6", "#e80020"}  # both too dark as they are
+    for team in (ver.team_color, lec.team_color):  # each drawn in its team's hue, lifted just enough to read
+        assert contrast(team, LIGHTEST_SURFACE) < 4.5
+        pen = next(p for p in pens if same_hue(p, team))
+        assert all(contrast(pen, surface) >= 4.5 for surface in SURFACES)
+        assert contrast(lightened(pen, -0.01), LIGHTEST_SURFACE) < 4.5  # no more than needed
     assert ctx.state.reference == min((ver, lec), key=lambda lap: lap.lap_time).id  # the faster of the two
 
     # The track map draws F1's x/y plane and the cursor moves the markers along it.

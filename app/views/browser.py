@@ -29,7 +29,7 @@ from app.views.context import AppContext
 from app.views.dock_body import wrapping_policy
 from app.views.models import ID_ROLE, LapModel, RaceModel, is_full_valid
 from app.views.pinned import PinnedLaps
-from app.views.theme import ERROR, MUTED, WARN
+from app.views.theme import ERROR, MUTED, WARN, readable
 from app.workers.analysis import lap_name
 from app.workers.runner import Job
 
@@ -331,5 +331,6 @@ class BrowserDock(QDockWidget):
         laps = [self.known[i] for i in lap_ids if i in self.known]
         clean = [lap for lap in laps if is_full_valid(lap) and lap.path]
         reference = min(clean, key=lambda lap: lap.lap_time or 0.0).id if clean else None
-        self.ctx.state.prefer_colours({lap.id: lap.team_color for lap in laps if lap.team_color})
+        # Team colours lifted to read on the dark plots and tables (same hue; app.views.theme.readable).
+        self.ctx.state.prefer_colours({lap.id: readable(lap.team_color) for lap in laps if lap.team_color})
         self.ctx.state.set_selection(lap_ids, reference=reference)
