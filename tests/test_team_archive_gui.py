@@ -73,3 +73,30 @@ def test_team_archive_section_tests_catalog_and_bucket_without_showing_secrets(q
         window.close()
         window.ctx.store.close()
         other.close()
+
+
+def test_a_window_on_the_team_catalog_shows_what_another_machine_ingests(qtbot, pg_server, s3_server, home,
+                                                                        tmp_path, monkeypatch):
+    from app.views.team_poll import CatalogPoll
+
+    team = new_team(pg_server, s3_server)
+    for key, value in team.env(home).items():
+        if key.startswith("PITWALL_") and os.environ.get(key) != value:
+            monkeypatch.setenv(key, value)
+    window = build_window(home)
+    qtbot.addWidget(window)
+    window.show()
+    other = team.store(tmp_path / "other-engineer")
+    try:
+        browser = window.docks["dock_browser"]
+        qtbot.waitUntil(lambda: browser.listed, timeout=10000)
+        assert browser.races.races == []
+        poll = window.findChild(CatalogPoll)
+        assert poll is not None
+        poll.timer.setInterval(200)  # the test need not wait five seconds
+        race = ingest_file(other, SHORT_RACE).race  # another machine ingests...
+        qtbot.waitUntil(lambda: [r.id for r in browser.races.races] == [race.id], timeout=15000)  # ...it shows here
+    finally:
+        window.close()
+        window.ctx.store.close()
+        other.close()
