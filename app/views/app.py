@@ -17,6 +17,7 @@ from app.store import Store
 from app.views.context import AppContext
 from app.views.main_window import DEMO_F1_RECORDING, DEMO_FILE, MainWindow
 from app.views.state import SharedState
+from app.views.team_poll import watch_shared_catalog
 from app.views.theme import apply_theme
 from app.workers.runner import Job, JobRunner
 
@@ -31,7 +32,9 @@ def build_window(home: str | Path | None = None) -> MainWindow:
     QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 128 * 1024))
     settings = with_saved(load_settings(**({"home": home} if home else {})))
     ctx = AppContext(settings, Store(settings.home), JobRunner(settings.worker_threads), SharedState())
-    return MainWindow(ctx)
+    window = MainWindow(ctx)
+    watch_shared_catalog(ctx, window)  # a team catalog: races other machines write appear (owned by the window)
+    return window
 
 
 def has_display() -> bool:
