@@ -62,6 +62,11 @@ def report_row(reports, ref: str) -> tuple[dict, dict]:
     return values[row], shown
 
 
+def m_ss(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes}:{seconds - 60 * minutes:06.3f}"
+
+
 def settled(qtbot, ctx, history, reports) -> None:
     ctx.runner.wait_all(20000)
     qtbot.waitUntil(lambda: history.job is None and reports.job is None, timeout=20000)
@@ -82,6 +87,17 @@ def test_an_ingest_brings_the_users_best_into_both_docks(qtbot, docks):
                     timeout=20000)
     qtbot.waitUntil(lambda: report_row(reports, "villeneuve")[0]["own_fastest_lap"] == pytest.approx(best),
                     timeout=20000)
+
+    # The Reports dock shows its lap times as the lap table does, m:ss.sss, whole in their columns.
+    values, shown = report_row(reports, "villeneuve")
+    record = values["fastest_lap"]
+    assert record is not None and record > 60
+    assert shown["own_fastest_lap"] == m_ss(best) and shown["fastest_lap"] == m_ss(record)
+    assert shown["own_delta"] == f"{best - record:+.3f} s"
+    columns = reports.model.result.columns
+    fm = reports.table.fontMetrics()
+    for name in ("fastest_lap", "own_fastest_lap", "own_delta"):
+        assert reports.table.columnWidth(columns.index(name)) >= fm.horizontalAdvance(shown[name])
 
 
 def test_a_job_of_another_kind_reads_nothing_again(qtbot, docks):

@@ -32,7 +32,9 @@ REPORTS = (
     ("Devices — list", "devices list"),
     ("Devices — latest reading", "devices latest"),
 )
-LAP_TIME_COLUMNS = ("fastest_lap", "lap_time", "best_lap_time")
+# Seconds shown as the lap table shows them (m:ss.sss); differences of lap times as signed seconds.
+LAP_TIME_COLUMNS = ("fastest_lap", "own_fastest_lap", "lap_time", "best_lap_time")
+LAP_DELTA_COLUMNS = ("own_delta",)
 
 
 class ReportsDock(QDockWidget):
@@ -58,6 +60,8 @@ class ReportsDock(QDockWidget):
         self.model = ResultTableModel(self)
         for column in LAP_TIME_COLUMNS:
             self.model.formatters[column] = format_lap_time
+        for column in LAP_DELTA_COLUMNS:
+            self.model.formatters[column] = "{:+.3f} s".format
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
