@@ -204,3 +204,25 @@ def test_the_catalog_password_stays_out_of_settings_and_messages(team, tmp_path,
     store = Store(tmp_path / "x", archive="local")
     assert store.catalog_url == team.url and team.pg.password not in store.location
     store.close()
+
+
+def test_archive_test_and_status_on_the_command_line(team, tmp_path):
+    a = team.store(tmp_path / "a")
+    ingest_file(a, SHORT_RACE)
+    done = team.pitwall(tmp_path / "b", "archive", "test", "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["catalog"]["verdict"] == "ok" and "1 race." in answer["catalog"]["message"]
+    assert answer["archive"] == {**answer["archive"], "mode": "s3", "verdict": "ok"}
+    status = team.pitwall(tmp_path / "b", "archive", "status", "--json")
+    assert status.returncode == 0, status.stderr
+    shown = json.loads(status.stdout)
+    assert shown["shared"] is True and shown["races"] == 1 and shown["archive_url"] == f"s3://{team.bucket}/team-a/"
+    assert shown["cache_bytes"] == 0 and shown["cache_limit_bytes"] == 2048 * 1024 * 1024
+
+    wrong = dict(team.env(tmp_path / "b"), PITWALL_CATALOG_URL=team.url.replace(team.pg.password, "nope-123"))
+    refused = subprocess.run([sys.executable, "-m", "app.cli", "archive", "test"], cwd=ROOT, env=wrong,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stdout.startswith("catalog: credentials")
+    for out in (done.stdout, status.stdout, refused.stdout, refused.stderr):
+        assert team.pg.password not in out and "nope-123" not in out and team.s3.secret_key not in out

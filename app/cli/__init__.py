@@ -9,10 +9,10 @@ import argparse
 import sys
 
 from app import __version__
-from app.cli import analysis, camera, f1, gui, history, query, races, record, sync
+from app.cli import analysis, archive, camera, f1, gui, history, query, races, record, sync
 from app.errors import PitwallError
 
-COMMANDS = (races, analysis, record, f1, query, history, sync, camera, gui)
+COMMANDS = (races, analysis, record, f1, query, history, sync, archive, camera, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
