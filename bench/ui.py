@@ -271,6 +271,12 @@ def main() -> None:
     log(f"pitwall, overlay + map alone ({args.laps} laps): cursor median {w_med:.1f} ms, p95 {w_p95:.1f} ms "
         f"(ratio {w_p95 / f_p95:.2f}); pan median {w_pan:.1f} ms (ratio {w_pan / fp_med:.2f}); "
         f"select {w_select:.2f} s")
+    if args.many:
+        s_med, s_p95, s_pan, _, s_select, s_ids = measure(app, sheet, args.many, plots=False)
+        log(f"pitwall, overlay + map alone ({len(s_ids)} laps): cursor median {s_med:.1f} ms, p95 {s_p95:.1f} ms; "
+            f"pan median {s_pan:.1f} ms; select {s_select:.2f} s")
+        many.update(sheet_many_cursor_p95_ms=round(s_p95, 1), sheet_many_pan_median_ms=round(s_pan, 1),
+                    sheet_many_select_s=round(s_select, 2))
     sheet.close()
     sheet.ctx.runner.wait_all(10000)
     sheet.ctx.store.close()

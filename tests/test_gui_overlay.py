@@ -43,7 +43,7 @@ def test_the_empty_window_says_what_to_do(qtbot, window, tmp_path):
     assert "Open race file" in text and "drag" in text and "F1 session" in text and "demo" in text
     bottom = overlay.stack.plots[-1].getAxis("bottom")
     assert bottom.labelString().count("(m)") == 1 and "mm" not in bottom.labelString()
-    assert not trackmap.start_label.isVisible() and not trackmap.bar.isVisible()
+    assert not trackmap.start_label.isVisible() and not trackmap.bar_shown()
     assert trackmap.empty.isVisible() and "Select laps" in trackmap.empty.toPlainText()
     shot(window, "empty_window.png", tmp_path)
 
@@ -192,7 +192,7 @@ def test_map_coloured_by_any_channel_with_a_labelled_scale(qtbot, window):
     click_laps(window, clean_by_time(window)[:2])
     analysed(qtbot, window, 2)
     trackmap, state = window.dock("dock_trackmap"), window.ctx.state
-    assert trackmap.bar.isVisible() and "Speed (km/h)" in trackmap.bar.axis.labelString()
+    assert trackmap.bar_shown() and "Speed (km/h)" in trackmap.bar.axis.labelString()
     index = trackmap.channel.findData("accel_x")
     assert index >= 0 and "(m/s²)" in trackmap.channel.itemText(index)
     trackmap.channel.setCurrentIndex(index)

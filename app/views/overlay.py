@@ -11,7 +11,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -52,7 +52,11 @@ class LapOverlayDock(QDockWidget):
         self.glw.ci.setContentsMargins(4, 4, 10, 4)
         self.readout = QLabel()  # one line: where the cursor is, or what to do next
         self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setStyleSheet(f"padding: 4px 8px; color: {TEXT}; background: #181b20;")
+        self.readout.setStyleSheet(f"padding: 4px 8px; color: {TEXT};")
+        palette = self.readout.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#181b20"))
+        self.readout.setPalette(palette)
+        self.readout.setAutoFillBackground(True)  # opaque: a new text repaints the label, not the window behind
         # A fixed box: new text on every mouse move must not re-layout (and so repaint) the plots below.
         self.readout.setFixedHeight(26)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)

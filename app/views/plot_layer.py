@@ -11,7 +11,7 @@ cached items), and the next mark move captures the layer again, just after that 
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRect, QTimer
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QPainter, QPixmap
 
 
@@ -26,6 +26,8 @@ class LayeredView(pg.GraphicsLayoutWidget):
         self._capture_timer = QTimer(self, singleShot=True, interval=0)
         self._capture_timer.timeout.connect(self._capture)
         self.scene().changed.connect(self._scene_changed)
+        # It paints every pixel it is asked for (the layer or the scene): Qt need not paint the docks behind it.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def _scene_changed(self, _rects) -> None:
         self._dirty = True

@@ -23,6 +23,7 @@ from app.workers.analysis import SelectionAnalysis
 
 AXIS_WIDTH = 66  # equal left axes keep the stacked plots aligned
 BAND_ALPHA = 60  # the uncertainty band: the lap's colour, mostly transparent
+BAND_POINTS = 800  # at most about this many points along a band's outline
 STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
 KM_FROM_M = 2000.0  # a visible span wider than this labels the distance axis in km
 DRAG = Qt.MouseButton.LeftButton
@@ -70,6 +71,11 @@ class Band(QGraphicsPathItem):
         ok = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
         x, lo, hi = x[ok], lo[ok], hi[ok]
         self.curves = (Edge(x, lo), Edge(x, hi))
+        # The outline drawn: every k-th point (the band changes over tens of metres; a fill of 11 000 points
+        # would cost more than the curves on every pan step), the ends kept.
+        k = max(1, len(x) // BAND_POINTS)
+        keep = np.unique(np.r_[np.arange(0, len(x), k), len(x) - 1]) if len(x) else np.arange(0)
+        x, lo, hi = x[keep], lo[keep], hi[keep]
         path = pg.arrayToQPath(np.concatenate((x, x[::-1])), np.concatenate((lo, hi[::-1])), connect="all")
         path.closeSubpath()
         self.setPath(path)

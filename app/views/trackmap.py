@@ -60,7 +60,9 @@ class TrackMapDock(QDockWidget):
                                    colorMapMenu=False)
         self.bar.axis.enableAutoSIPrefix(False)
         self.glw.addItem(self.bar, row=0, col=1)
-        self.bar.hide()  # until there is a line to colour: a bare 0–1 scale means nothing
+        # Until there is a line to colour a bare 0–1 scale means nothing: transparent, not hidden (a colour bar
+        # hidden before its first layout never gets room for its values).
+        self.bar.setOpacity(0.0)
         self.empty = pg.TextItem("Select laps to see the track", color=MUTED, anchor=(0.5, 0.5))
         self.plot.addItem(self.empty)
         self._spots: list[tuple[str, tuple[float, float], QColor, bool]] = []  # lap, map position, colour, ref
@@ -105,7 +107,7 @@ class TrackMapDock(QDockWidget):
         ctx.state.math_channels_changed.connect(lambda _: self._redraw_timer.start())
         ctx.state.cursor_changed.connect(self._show_cursor)
         # The map follows the plots' zoom a moment later: a pan of the plots is not slowed by the map.
-        self._range_timer = QTimer(self, singleShot=True, interval=120)
+        self._range_timer = QTimer(self, singleShot=True, interval=250)
         self._range_timer.timeout.connect(self._follow_state_range)
         ctx.state.range_changed.connect(lambda *_: self._range_timer.start())
 
@@ -139,6 +141,10 @@ class TrackMapDock(QDockWidget):
             self.channel.blockSignals(False)
         self._redraw_timer.start()
 
+    def bar_shown(self) -> bool:
+        """Whether a person sees the colour scale."""
+        return self.bar.isVisible() and self.bar.opacity() > 0
+
     def colour_channel(self) -> str:
         return self.ctx.state.map_channel
 
@@ -164,7 +170,7 @@ class TrackMapDock(QDockWidget):
             self.empty.setText("Select laps to see the track" if not analysis.selection
                                else "No positions to draw a map from")
             self.empty.show()
-            self.bar.hide()
+            self.bar.setOpacity(0.0)
             self.shadow.setData([], [])
             self.start.setData([])
             self.start_label.hide()
@@ -219,6 +225,7 @@ class TrackMapDock(QDockWidget):
         self.bar.setLevels((lo, hi))
         label, unit = label_and_unit(name)
         self.bar.axis.setLabel(f"{label} ({unit})" if unit else label)
+        self.bar.setOpacity(1.0)
         self.bar.show()
         self.legend.clear()
 
