@@ -237,7 +237,7 @@ def test_views_do_not_import_each_other():
     """Docks and menus meet only in the shared state: none imports another (docks.py and the main window list
     them; sql_shared, models, table_model and the like are helpers, not views)."""
     views = Path(__file__).resolve().parent.parent / "app" / "views"
-    docks = {"browser", "camera_dock", "corners_dock", "f1_browser", "f1_info", "jobs_panel", "overlay",
+    docks = {"browser", "camera_dock", "corners_dock", "f1_browser", "f1_info", "history_dock", "jobs_panel", "overlay",
              "reports_dock", "sql_console", "trackmap", "sync_menu"}
     found = []
     for name in docks:
