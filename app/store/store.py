@@ -301,7 +301,8 @@ class Store:
                 uploaded = self.upload_laps(race_id, sink, data.track)
             with self.session() as s:
                 race = s.get(Race, race_id, with_for_update=True)  # row-locked on a server: no lost update
-                assert race is not None, race_id
+                if race is None:  # forgotten (--force) while it was being written, here or elsewhere
+                    raise PitwallError(f"Race {race_id} was removed while it was being processed.")
                 if race.status != RaceStatus.PROCESSING:  # recovered elsewhere (this writer lost its lock)
                     raise PitwallError(f"Race {race_id} was marked {race.status} meanwhile ({race.error}); "
                                        "open the file again to retry.")
