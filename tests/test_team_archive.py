@@ -74,7 +74,7 @@ def test_what_one_ingests_the_other_lists_and_reads_at_once(team, tmp_path):
         if lap.path:
             assert lap.path in keys and lap.path.startswith("samples/source=ams2/track=")
     assert f"races/{result.race.id}/raw/raw_data.ams2" in keys
-    assert f"catalog/laps/race_id={result.race.id}/part-0.parquet" in keys
+    assert f"catalog/laps/{result.race.id}.parquet" in keys
 
     # B reads a lap it never had: downloaded once into its cache, the same samples as a local ingest.
     local = Store(tmp_path / "local", archive="local")

@@ -2,8 +2,9 @@
 
     samples/source={source}/track={track}/race_id={race_id}/{lap_id}.parquet
         one lap's samples; Hive partitions; one schema: lap_id (VARCHAR), then SAMPLE_COLUMNS (DOUBLE)
-    catalog/{table}/race_id={race_id}/part-0.parquet
-        the catalog rows of one race (tables races, laps, results), written with the race
+    catalog/{table}/{race_id}.parquet
+        the catalog rows of one race (tables races, laps, results), written with the race; plain files, not
+        partitioned: the rows carry their race_id
     races/{race_id}/raw/raw_data{suffix}           the race file as received
     races/{race_id}/sessions/{name}.parquet       per-session tables (F1 weather, race control, track status)
     frames/{camera_id}/{frame_id}{suffix}         camera stills (and .thumb.jpg thumbnails)
@@ -58,7 +59,7 @@ def session_table_key(race_id: str, name: str) -> str:
 
 
 def catalog_key(table: str, race_id: str) -> str:
-    return f"{CATALOG}{table}/race_id={safe_id(race_id, 'race id')}/part-0.parquet"
+    return f"{CATALOG}{table}/{safe_id(race_id, 'race id')}.parquet"
 
 
 def frame_key(camera_id: str, name: str) -> str:
