@@ -112,7 +112,9 @@ class MainWindow(QMainWindow):
                 if name in self.docks:
                     self.tabifyDockWidget(self.docks["dock_overlay"], self.docks[name])
             self.docks["dock_overlay"].raise_()
-        self.layout().activate()  # the minimum size of the tabbed layout, not of the column it replaced
+        layout = self.layout()
+        if layout is not None:  # the minimum size of the tabbed layout, not of the column it replaced
+            layout.activate()
         self.resize(1600, 1000)
         left = [self.docks[d] for d in ("dock_browser", "dock_trackmap", "dock_jobs") if d in self.docks]
         if "dock_overlay" in self.docks and left:
