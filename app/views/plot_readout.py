@@ -16,7 +16,8 @@ from app.views.plot_config import DELTA, label_and_unit
 from app.workers.analysis import SelectionAnalysis
 
 DECIMALS = {"gear": 0, "rpm": 0, "speed": 0, "throttle": 0, "brake": 0, "clutch": 0, "drs": 0}
-WIDEST = "(+00.000 ±0.000)"  # the delta column's widest text: sized for it up front
+WIDEST = "(+00.000 ±0.000)"
+LAP_COLUMN_MAX = 170  # px  # the delta column's widest text: sized for it up front
 
 
 def format_value(name: str, value: float) -> str:
@@ -60,6 +61,8 @@ class ReadoutModel(QAbstractTableModel):
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.names[r] if c == 0 else self.texts[r][c - 1]
+        if role == Qt.ItemDataRole.ToolTipRole and c == 0:
+            return self.names[r]
         if role == Qt.ItemDataRole.ForegroundRole and c == 0:
             return self.colours[r]
         if role == Qt.ItemDataRole.TextAlignmentRole and c > 0:
@@ -96,6 +99,7 @@ class ReadoutTable(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setAlternatingRowColors(True)
         self.laps: list[str] = []
         self.channels: list[str] = []
@@ -111,6 +115,8 @@ class ReadoutTable(QTableView):
         blank = [[WIDEST] + ["88888.8" for _ in self.channels] for _ in self.laps]
         self.values.reset(headers, names, [QColor(colour(i)) for i in self.laps], blank)
         self.resizeColumnsToContents()  # once, on the widest texts; a move never re-sizes
+        if self.columnWidth(0) > LAP_COLUMN_MAX:  # long session names: elided in the middle, whole in the tooltip
+            self.setColumnWidth(0, LAP_COLUMN_MAX)
         self.values.update([["" for _ in row] for row in blank])
 
     def show_at(self, analysis: SelectionAnalysis, distance: float, why_not) -> None:
