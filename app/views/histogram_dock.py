@@ -7,7 +7,6 @@ The binning and time weighting are app/services/distribution.py; this dock draws
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSpinBox
 
 from app.services.channels import channel_info
@@ -15,7 +14,7 @@ from app.services.distribution import bin_edges, range_mask, time_histogram
 from app.views.context import AppContext
 from app.views.dock_body import dock_body
 from app.views.theme import MUTED
-from app.views.worksheet_widgets import ChannelCombo, LapViews, channel_text
+from app.views.worksheet_widgets import ChannelCombo, LapViews, RedrawWhenSeen, channel_text
 
 MAX_FILLED = 4  # more laps than this: outlines only, fills would hide each other
 
@@ -58,14 +57,11 @@ class HistogramDock(QDockWidget):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.result: dict[str, np.ndarray] = {}  # lap id → percent per bin, as drawn
         self.edges = np.array([0.0, 1.0])
-        self._redraw = QTimer(self, singleShot=True, interval=40)
-        self._redraw.timeout.connect(self._redraw_if_seen)
-        self._stale = False
-        self.visibilityChanged.connect(self._shown)
+        self._redraw = RedrawWhenSeen(self, self.redraw)
         state = ctx.state
         for signal in (state.analysis_changed, state.math_channels_changed, state.ab_range_changed,
                        state.selection_changed):
-            signal.connect(lambda *_: self._redraw.start())
+            signal.connect(self._redraw.request)
         self.redraw()
 
     def view_settings(self) -> dict:
@@ -81,19 +77,8 @@ class HistogramDock(QDockWidget):
             self.use_ab.setChecked(settings["ab_only"])
         self.redraw()
 
-    def _shown(self, seen: bool) -> None:
-        if seen and self._stale:
-            self.redraw()
-
-    def _redraw_if_seen(self) -> None:
-        """A dock behind another tab draws when it is shown, not on every change it cannot show."""
-        if self.isVisible() and not self.visibleRegion().isEmpty():
-            self.redraw()
-        else:
-            self._stale = True
-
     def redraw(self) -> None:
-        self._stale = False
+        self._redraw.stale = False
         views = self.laps.current()
         self.channel.set_channels(self.laps.catalogue())
         for item in self.curves.values():

@@ -8,7 +8,6 @@ beyond picking samples.
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel
 
 from app.services.channels import channel_info
@@ -17,7 +16,7 @@ from app.views.context import AppContext
 from app.views.dock_body import dock_body
 from app.views.point_cloud import PointCloud
 from app.views.theme import MUTED, TEXT
-from app.views.worksheet_widgets import ChannelCombo, LapViews, channel_text
+from app.views.worksheet_widgets import ChannelCombo, LapViews, RedrawWhenSeen, channel_text
 
 PRESETS = {  # label → (x, y)
     "g-g diagram": ("accel_x", "accel_z"),
@@ -73,16 +72,13 @@ class ScatterDock(QDockWidget):
         self.status.setStyleSheet(f"color: {MUTED};")
         self.setWidget(dock_body(bar, self.plot, self.status))
         self.clouds: dict[str, PointCloud] = {}  # lap id → its points
-        self._redraw = QTimer(self, singleShot=True, interval=40)  # coalesce a zoom's many range changes
-        self._redraw.timeout.connect(self._redraw_if_seen)
-        self._stale = False
-        self.visibilityChanged.connect(self._shown)
+        self._redraw = RedrawWhenSeen(self, self.redraw)  # coalesces a zoom's many range changes
         state = ctx.state
         for signal in (state.analysis_changed, state.math_channels_changed, state.ab_range_changed,
                        state.selection_changed):
-            signal.connect(lambda *_: self._redraw.start())
+            signal.connect(self._redraw.request)
         # zooming matters only while no A/B range is set (the A/B range wins)
-        state.range_changed.connect(lambda *_: state.ab_range is None and self._redraw.start())
+        state.range_changed.connect(self._zoomed)
         state.cursor_changed.connect(lambda _: self._move_cursor())
         self.redraw()
 
@@ -126,19 +122,12 @@ class ScatterDock(QDockWidget):
                 return state.x_range, f"zoomed range {max(lo, 0):.0f}–{hi:.0f} m"
         return None, "whole lap"
 
-    def _shown(self, seen: bool) -> None:
-        if seen and self._stale:
-            self.redraw()
-
-    def _redraw_if_seen(self) -> None:
-        """A dock behind another tab draws when it is shown, not on every change it cannot show."""
-        if self.isVisible() and not self.visibleRegion().isEmpty():
-            self.redraw()
-        else:
-            self._stale = True
+    def _zoomed(self, *_range: float) -> None:
+        if self.ctx.state.ab_range is None:
+            self._redraw.request()
 
     def redraw(self) -> None:
-        self._stale = False
+        self._redraw.stale = False
         views = self.laps.current()
         catalogue = self.laps.catalogue()
         for combo in (self.x_combo, self.y_combo, self.colour_combo):

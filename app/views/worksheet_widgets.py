@@ -1,13 +1,13 @@
 """Pieces the worksheet docks share: a searchable channel picker and the selected laps' channels (series on
 the reference axis plus math channels), read from the shared state and cached until it changes."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QDockWidget, QWidget
 
 from app.services.channels import ChannelInfo, channel_catalogue
 from app.services.mathchannels import MathError
@@ -140,3 +140,29 @@ class LapViews:
             names += [n for n in view.channels if n not in names]
         math = list(self.state.math_channels)
         return channel_catalogue([n for n in names if n not in math], math)
+
+
+class RedrawWhenSeen(QObject):
+    """Coalesces a dock's redraw requests (a zoom sends many) and runs them only while the dock is on screen:
+    a dock behind another tab draws when it is shown, not on every change it cannot show."""
+
+    def __init__(self, dock: QDockWidget, redraw: Callable[[], None], interval_ms: int = 40) -> None:
+        super().__init__(dock)
+        self.dock, self.redraw = dock, redraw
+        self.stale = False
+        self._timer = QTimer(self, singleShot=True, interval=interval_ms)
+        self._timer.timeout.connect(self._fire)
+        dock.visibilityChanged.connect(self._shown)
+
+    def request(self, *_args: object) -> None:
+        self._timer.start()
+
+    def _fire(self) -> None:
+        if self.dock.isVisible() and not self.dock.visibleRegion().isEmpty():
+            self.redraw()
+        else:
+            self.stale = True
+
+    def _shown(self, seen: bool) -> None:
+        if seen and self.stale:
+            self.redraw()
