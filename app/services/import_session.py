@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.domain.enums import LapFlag, RaceStatus
+from app.domain.enums import LapFlag
 from app.errors import Cancelled, PitwallError, Progress, no_progress
-from app.fileio import file_sha256
 
 if TYPE_CHECKING:
     from app.domain.models import Channels, LapData, SessionData
@@ -22,16 +21,12 @@ if TYPE_CHECKING:
 
 def ingest_decoded(store: Store, path: Path, source: str, decode: Callable[[Path], SessionData],
                    progress: Progress = no_progress) -> IngestResult:
-    from app.services.ingest import _result
+    from app.services.ingest import _result, cached_result
 
     path = Path(path)
-    if not path.is_file():
-        raise PitwallError(f"No such file: {path}")
-    digest = file_sha256(path)
-    known = store.find_by_hash(digest)
-    if known is not None and known.status == RaceStatus.READY:
-        progress(100, 100)
-        return _result(store, known, store.laps(known.id), cached=True)
+    digest, cached = cached_result(store, path, progress)
+    if cached is not None:
+        return cached
     race = store.begin_race(source, path.stem, content_hash=digest, meta={"file": path.name})
     try:
         data = decode(path)

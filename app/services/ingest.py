@@ -43,6 +43,19 @@ def _result(store: Store, race: Race, laps: list[Lap], cached: bool = False) -> 
     return IngestResult(race, laps, cached, bool(meta.get("damaged")), list(meta.get("warnings") or []))
 
 
+def cached_result(store: Store, path: Path, progress: Progress) -> tuple[str, IngestResult | None]:
+    """The file's content hash, and the result of the Ready race that already holds that content, if any
+    (opening a file twice is instant and changes nothing)."""
+    if not path.is_file():
+        raise PitwallError(f"No such file: {path}")
+    digest = file_sha256(path)
+    known = store.find_by_hash(digest)
+    if known is not None and known.status == RaceStatus.READY:
+        progress(100, 100)
+        return digest, _result(store, known, store.laps(known.id), cached=True)
+    return digest, None
+
+
 def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> IngestResult:
     """Open an AMS2 race file into the cache. The same content twice gives the same race, not a copy.
     MoTeC .ld files and CSV/Parquet tables go to their own importers (same result, same failure handling)."""
@@ -54,13 +67,9 @@ def ingest_file(store: Store, path: Path, progress: Progress = no_progress) -> I
     other = _other_format(path)
     if other is not None:
         return other(store, path, progress)
-    if not path.is_file():
-        raise PitwallError(f"No such file: {path}")
-    digest = file_sha256(path)
-    known = store.find_by_hash(digest)
-    if known is not None and known.status == RaceStatus.READY:
-        progress(100, 100)
-        return _result(store, known, store.laps(known.id), cached=True)
+    digest, cached = cached_result(store, path, progress)
+    if cached is not None:
+        return cached
 
     race = store.begin_race("ams2", path.stem, content_hash=digest, meta={"file": path.name})
     sink = store.lap_sink(race.id)
