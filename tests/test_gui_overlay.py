@@ -345,3 +345,33 @@ def test_the_cursor_moves_over_the_cached_layer(qtbot, window):
     old = round(glw.to_viewport(vb, 1000.0, 0.0).x())
     assert old != x and not any(abs(c.red() - 0xff) + abs(c.green() - 0xff) + abs(c.blue() - 0xff) < 40
                                 for c in [QColor(image.pixel(old, y)) for y in range(box.top() + 2, box.top() + 30)])
+
+
+def test_drag_a_plot_border_to_resize(qtbot, window):
+    from PySide6.QtCore import QPoint, Qt
+
+    open_demo(qtbot, window)
+    click_laps(window, clean_by_time(window)[:2])
+    analysed(qtbot, window, 2)
+    overlay, state = window.dock("dock_overlay"), window.ctx.state
+    before = [dict(p) for p in state.plots]
+    curves = overlay.curves_of("speed")
+    vb = overlay.plots["speed"].getViewBox()
+    glw = overlay.glw
+    box = glw.box_of(vb)
+    start = QPoint(box.center().x(), box.bottom() - 2)  # on the speed plot's bottom edge
+    end = start + QPoint(0, 24)  # into the throttle/brake plot below, not past it
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    height_px = box.height()
+    _mouse(glw.viewport(), "press", start, left, none)
+    for k in range(1, 11):
+        _mouse(glw.viewport(), "move", start + (end - start) * (k / 10), left, none)
+        qtbot.wait(5)
+    _mouse(glw.viewport(), "release", end, Qt.MouseButton.NoButton, none)
+    qtbot.waitUntil(lambda: state.plots[0]["height"] > before[0]["height"], timeout=3000)
+    assert state.plots[1]["height"] < before[1]["height"]
+    assert state.plots[0]["height"] + state.plots[1]["height"] == pytest.approx(
+        before[0]["height"] + before[1]["height"], abs=0.02)
+    assert state.plots[2:] == before[2:]
+    qtbot.waitUntil(lambda: glw.box_of(vb).height() > height_px + 10, timeout=3000)
+    assert overlay.curves_of("speed") == curves  # resized, not drawn again

@@ -90,7 +90,8 @@ class LapOverlayDock(QDockWidget):
                                     horSpacing=24)
         self.glw.addItem(self.legend, row=0, col=0)
         self.glw.ci.layout.setRowMaximumHeight(0, 26)
-        self.stack = PlotStack(self.glw, 1, self._dragged_range, self.range_tool.isChecked, self._plot_menu)
+        self.stack = PlotStack(self.glw, 1, self._dragged_range, self.range_tool.isChecked, self._plot_menu,
+                               self._heights_dragged)
 
         self.analysis: SelectionAnalysis | None = None  # what is drawn
         self._legend_entries: list[tuple[pg.PlotDataItem, str]] = []  # (sample item, name) of every lap
@@ -145,8 +146,14 @@ class LapOverlayDock(QDockWidget):
         return bar
 
     # ---- the plot layout (shared state → plots)
+    def _heights_dragged(self, heights: list[float]) -> None:
+        self.ctx.state.set_plots([dict(p, height=h) for p, h in zip(self.stack.config, heights, strict=True)])
+
     def _plots_changed(self, plots: list[dict]) -> None:
         config = pc.normalise(plots) or pc.default_plots()
+        if [p["channels"] for p in config] == [p["channels"] for p in self.stack.config]:
+            self.stack.set_heights([p["height"] for p in config])  # only resized: nothing to draw again
+            return
         self.stack.x_mode = self.ctx.state.x_mode
         self.stack.build(config)
         first = self.stack.first

@@ -12,95 +12,30 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsItem
 
 from app.services.lap_series import LapSeries, with_gaps
 from app.views.overlay_marks import DistanceMarks
 from app.views.plot_config import DELTA, FIXED_RANGES, axis_title, label_and_unit
+from app.views.plot_items import Band, CursorMark, RangeViewBox
 from app.views.plot_layer import LayeredView
 from app.views.theme import GRID, TEXT
 from app.workers.analysis import SelectionAnalysis
 
 AXIS_WIDTH = 66  # equal left axes keep the stacked plots aligned
 BAND_ALPHA = 60  # the uncertainty band: the lap's colour, mostly transparent
-BAND_POINTS = 800  # at most about this many points along a band's outline
 STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
 KM_FROM_M = 2000.0  # a visible span wider than this labels the distance axis in km
-DRAG = Qt.MouseButton.LeftButton
-
-
-class RangeViewBox(pg.ViewBox):
-    """Drag pans x, the wheel zooms it; Shift+drag (or any drag while the range tool is on) drags out an A/B
-    range; right-click opens the plot's menu."""
-
-    def __init__(self, on_range: Callable[[float, float, bool], None], range_tool: Callable[[], bool],
-                 on_menu: Callable[["RangeViewBox", object], None]) -> None:
-        super().__init__()
-        self._on_range, self._range_tool, self._on_menu = on_range, range_tool, on_menu
-
-    def mouseDragEvent(self, ev, axis=None) -> None:
-        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        if axis is None and ev.button() == DRAG and (shift or self._range_tool()):
-            ev.accept()
-            a = self.mapSceneToView(ev.buttonDownScenePos()).x()
-            b = self.mapSceneToView(ev.scenePos()).x()
-            self._on_range(a, b, ev.isFinish())
-            return
-        super().mouseDragEvent(ev, axis)
-
-    def raiseContextMenu(self, ev) -> None:
-        self._on_menu(self, ev.screenPos().toPoint())
-
-
-class Edge:
-    """One edge of a band, read like a curve (x, y)."""
-
-    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
-        self.x, self.y = x, y
-
-    def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (as a pyqtgraph curve says it)
-        return self.x, self.y
-
-
-class Band(QGraphicsPathItem):
-    """The area between two curves over the same x, as one closed path built in numpy (pyqtgraph's
-    FillBetweenItem builds its path point by point: ~90 ms a lap)."""
-
-    def __init__(self, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, fill: QColor) -> None:
-        super().__init__()
-        ok = np.isfinite(x) & np.isfinite(lo) & np.isfinite(hi)
-        x, lo, hi = x[ok], lo[ok], hi[ok]
-        self.curves = (Edge(x, lo), Edge(x, hi))
-        # The outline drawn: every k-th point (the band changes over tens of metres; a fill of 11 000 points
-        # would cost more than the curves on every pan step), the ends kept.
-        k = max(1, len(x) // BAND_POINTS)
-        keep = np.unique(np.r_[np.arange(0, len(x), k), len(x) - 1]) if len(x) else np.arange(0)
-        x, lo, hi = x[keep], lo[keep], hi[keep]
-        path = pg.arrayToQPath(np.concatenate((x, x[::-1])), np.concatenate((lo, hi[::-1])), connect="all")
-        path.closeSubpath()
-        self.setPath(path)
-        self.setBrush(pg.mkBrush(fill))
-        self.setPen(pg.mkPen(None))
-
-
-class CursorMark:
-    """One plot's cursor line, as a test or a person reads it (drawn by the stack over the cached layer)."""
-
-    def __init__(self, stack: "PlotStack", plot: pg.PlotItem) -> None:
-        self._stack, self._plot = stack, plot
-
-    def value(self) -> float | None:
-        return self._stack.cursor_x
-
-    def isVisible(self) -> bool:  # noqa: N802 (as a Qt item says it)
-        return self._stack.cursor_x is not None and self._plot.isVisible()
+MIN_SHARE = 0.15  # of the two plots' height, the least either keeps when resizing
 
 
 class PlotStack:
     """The plots of one LayeredView from row `first_row` down; the cursor is painted over the cached layer."""
 
-    def __init__(self, glw: LayeredView, first_row: int, on_range, range_tool, on_menu) -> None:
+    def __init__(self, glw: LayeredView, first_row: int, on_range, range_tool, on_menu,
+                 on_heights: Callable[[list[float]], None] | None = None) -> None:
         self.glw, self.first_row = glw, first_row
+        self._on_heights = on_heights  # a resize by dragging ended: the new heights, top to bottom
         glw.paint_marks = self.paint_cursor
         self.cursor_x: float | None = None  # on this axis (distance or time)
         self._cursor_pen = pg.mkPen("#ffffff", width=1)  # solid: the sector lines are the dashed ones
@@ -126,7 +61,7 @@ class PlotStack:
         layout = self.glw.ci.layout
         for i, entry in enumerate(self.config):
             row = self.first_row + i
-            vb = RangeViewBox(self._on_range, self._range_tool, self._on_menu)
+            vb = RangeViewBox(self._on_range, self._range_tool, self._on_menu, self._drag_resize)
             plot = self.glw.addPlot(row=row, col=0, viewBox=vb)
             layout.setRowStretchFactor(row, int(entry["height"] * 10))
             layout.setRowMaximumHeight(row, 100_000)
@@ -173,6 +108,37 @@ class PlotStack:
         self._label_x()
         if self.plots:
             self.plots[0].getViewBox().sigXRangeChanged.connect(lambda *_: self._x_range_moved())
+
+    def _drag_resize(self, vb: pg.ViewBox, scene_y: float, finished: bool) -> bool:
+        """Move the border under plot i to scene_y, sharing the two plots' height; NaN only asks whether the
+        plot can be resized (it has a plot below)."""
+        i = self.index_of(vb)
+        visible = [k for k, p in enumerate(self.plots) if p.isVisible()]
+        below = next((k for k in visible if k > i), None)
+        if i < 0 or below is None:
+            return False
+        if np.isnan(scene_y):
+            return True
+        top = self.plots[i].sceneBoundingRect().top()
+        now = max(self.plots[i].sceneBoundingRect().height(), 1.0)
+        # Stretch is not pixels (the layout shares only what the plots' minimum sizes leave): scale plot i's
+        # stretch by how much taller it should be now; the plot below keeps the rest. Each move corrects again.
+        total = self.config[i]["height"] + self.config[below]["height"]
+        wanted = self.config[i]["height"] * max(scene_y - top, 1.0) / now
+        self.config[i]["height"] = round(min(max(wanted, MIN_SHARE * total), (1 - MIN_SHARE) * total), 2)
+        self.config[below]["height"] = round(total - self.config[i]["height"], 2)
+        self.set_heights([p["height"] for p in self.config])
+        if finished and self._on_heights is not None:
+            self._on_heights([p["height"] for p in self.config])
+        return True
+
+    def set_heights(self, heights: list[float]) -> None:
+        """New relative heights, without building the plots again."""
+        layout = self.glw.ci.layout
+        for k, (entry, h) in enumerate(zip(self.config, heights, strict=True)):
+            entry["height"] = h
+            if self.plots[k].isVisible():
+                layout.setRowStretchFactor(self.first_row + k, int(h * 10))
 
     @staticmethod
     def _title(channels: list[str]) -> str:
