@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from app.cli import main
+from app.services.f1_session.colours import compound_palette
 from tests.conftest import DEMO_RACE
 
 
@@ -90,10 +91,15 @@ def test_html_report_has_the_lap_table_analysis_and_charts(demo, capsys, tmp_pat
         <= set(page.headings)
 
     # the lap table: one row per lap, its label and time as `pitwall laps` gives them
-    table = {r[0]: r for r in page.rows if r and r[0] != "Lap"}
+    head, *lap_rows = page.tables[0]
+    assert head == ["Lap", "Time", "S1", "S2", "S3", "Δ best", "Flags"]
+    assert sorted(r[0] for r in lap_rows) == sorted(lap["label"] for lap in laps)  # every lap once, by its label
+    table = {r[0]: r for r in lap_rows}
     for lap in laps:
         row = table[lap["label"]]
         assert row[1] == (clock(lap["lap_time"]) if lap["lap_time"] else "—")
+        assert row[2:5] == [f"{x:.3f}" if x else "—" for x in lap["sectors"]]
+        assert row[6] == ", ".join(lap["flags"])
     clean = [lap for lap in laps if lap["lap_time"] and not lap["flags"]]
     best = min(clean, key=lambda lap: lap["lap_time"])
     second = sorted(clean, key=lambda lap: lap["lap_time"])[1]
@@ -106,6 +112,10 @@ def test_html_report_has_the_lap_table_analysis_and_charts(demo, capsys, tmp_pat
     seg_rows = [r for r in page.rows if r and r[1] in ("corner", "straight")]
     assert [r[0] for r in seg_rows] == [s["name"] for s in cmp["segments"]]
     assert [r[3] for r in seg_rows] == [f"{s['time_delta']:+.3f}" for s in cmp["segments"]]
+    text = out.read_text(encoding="utf-8")
+    sectors = ", ".join(f"S{s['sector']} {s['delta']:+.3f}" for s in cmp["sectors"])
+    assert f"Lap time {cmp['lap_time_delta']:+.3f} s · at the line {cmp['delta_at_line']:+.3f} ± " in text
+    assert sectors and f"gap at the sector lines (running total): {sectors}" in text  # `compare`'s deltas at the lines
     best_out = run_json(capsys, "best", race["race_id"])
     text = out.read_text(encoding="utf-8")
     assert f"Best sectors: <b>{clock(best_out['theoretical_best'])}</b>" in text
@@ -137,23 +147,76 @@ def test_pdf_report_text_images_and_pages(demo, capsys, tmp_path):
     pdf.close()
 
 
-def test_f1_report_has_pace_and_strategy(f1_loaded, capsys, tmp_path, monkeypatch):
+# FastF1's track status codes (its documentation); "1" (clear) is shown as nothing.
+TRACK_WORDS = {"2": "yellow", "3": "?", "4": "safety car", "5": "red", "6": "VSC", "7": "VSC ending"}
+
+
+def shown(code):
+    return f"#{code}" if code.isdigit() else code
+
+
+def dash(value):
+    return "—" if value is None else str(value)
+
+
+def expected_pace_row(r):
+    """A `pitwall f1 pace --json` row as the report's lap table must print it."""
+    pit = "/".join(w for w, on in (("out", r["pit_out"]), ("in", r["pit_in"])) if on)
+    track = ", ".join(TRACK_WORDS.get(c, c) for c in dict.fromkeys(r["track_status"] or "") if c != "1")
+    return [shown(r["driver"]), str(r["lap"]), clock(r["lap_time"]) if r["lap_time"] else "—",
+            *[f"{x:.3f}" if x else "—" for x in r["sectors"]], (r["compound"] or "—").title(), dash(r["stint"]),
+            dash(r["tyre_life"]), pit, track, dash(r["position"])]
+
+
+def expected_stint_row(s):
+    """A `pitwall f1 stints --json` row as the report's stint table must print it."""
+    tyres = "—" if s["fresh"] is None else ("new" if s["fresh"] else "used")
+    return [shown(s["driver"]), str(s["stint"]), (s["compound"] or "—").title(), f"{s['first_lap']}–{s['last_lap']}",
+            str(s["laps"]), dash(s["tyre_life_start"]), tyres]
+
+
+@pytest.mark.parametrize("key", [(2018, "Azerbaijan", "R"), (2023, "Azerbaijan", "Q")])
+def test_f1_report_tables_are_pitwall_f1_pace_and_stints(f1_loaded, capsys, tmp_path, monkeypatch, key):
     monkeypatch.setenv("PITWALL_HOME", str(f1_loaded.settings.home))
-    race = f1_loaded.results[(2018, "Azerbaijan", "R")].race
+    race = f1_loaded.results[key].race
     out = tmp_path / "f1.html"
     assert main(["report", "session", race.id, "-o", str(out)]) == 0
+    capsys.readouterr()
     page = Page()
     page.feed(out.read_text(encoding="utf-8"))
-    assert {"Laps", "Pace", "Tyre strategy"} <= set(page.headings)
-    drivers = {lap.driver for lap in f1_loaded.store.laps(race.id)}
-    head, *rows = page.tables[-1]  # an F1 session's long lap table comes after the charts
-    assert head[:3] == ["Lap", "Driver", "Time"] and page.headings[-1] == "Laps"
-    assert {r[1] for r in rows} == drivers and len(rows) == len(f1_loaded.store.laps(race.id))
-    strategy = page.images[-1]
-    compounds = {json.loads(lap.meta or "{}").get("compound") for lap in f1_loaded.store.laps(race.id)}
-    colours = {"SOFT": (225, 6, 0), "ULTRASOFT": None, "MEDIUM": (245, 196, 0)}
-    for name in compounds & {"SOFT", "MEDIUM"}:
-        assert colour_share(strategy, colours[name], tol=20) > 0.001, name
+    assert {"Laps", "Pace", "Tyre strategy", "Stints"} <= set(page.headings)
+    assert page.headings[-1] == "Laps"  # an F1 session's long lap table comes after the charts
+    pace = run_json(capsys, "f1", "pace", race.id)
+    stints = run_json(capsys, "f1", "stints", race.id)
+
+    # the lap table is `pitwall f1 pace`, row for row (the report lists drivers in classification order)
+    head, *laps = page.tables[-1]
+    assert head == ["Driver", "Lap", "Time", "S1", "S2", "S3", "Tyre", "Stint", "Age", "Pit", "Track", "Pos"]
+    assert len(laps) == len(pace) == len(f1_loaded.store.laps(race.id))
+    by_lap = sorted(laps, key=lambda r: (r[0], int(r[1])))
+    assert by_lap == sorted((expected_pace_row(r) for r in pace), key=lambda r: (r[0], int(r[1])))
+
+    # the stint table is `pitwall f1 stints`, row for row, drivers in classification order
+    stint_table = page.tables[-2]
+    assert stint_table[0] == ["Driver", "Stint", "Tyre", "Laps", "Count", "Tyre age", "Set"]
+    assert sorted(stint_table[1:]) == sorted(expected_stint_row(s) for s in stints)
+    classified = [r.abbreviation for r in sorted(f1_loaded.store.results(race.id), key=lambda r: r.position or 99)
+                  if r.position]
+    listed = list(dict.fromkeys(r[0] for r in stint_table[1:]))
+    in_order = [c for c in classified if c in listed]
+    assert listed[:len(in_order)] == in_order and listed[0] == classified[0]
+
+    # the charts use the docks' compound colours (2018: its own scheme, SOFT yellow; from 2019 SOFT red)
+    palette = compound_palette({s["compound"] for s in stints if s["compound"]})
+    strategy, pace_img = page.images[-1], page.images[-2]
+    used = {s["compound"] for s in stints if s["compound"]}
+    for name in used:
+        rgb = tuple(int(palette[name][i:i + 2], 16) for i in (1, 3, 5))
+        laps_on = sum(s["laps"] for s in stints if s["compound"] == name)
+        assert colour_share(strategy, rgb, tol=12) > 0.0005 * laps_on / 10, name
+    sessions_tyres = {r["compound"] for r in pace if r["compound"]}
+    assert any(colour_share(pace_img, tuple(int(palette[c][i:i + 2], 16) for i in (1, 3, 5)), tol=12) > 0.0003
+               for c in sessions_tyres)
 
 
 def test_bad_requests_are_one_clear_line(demo, capsys, tmp_path):

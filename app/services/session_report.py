@@ -2,18 +2,19 @@
 
 Lap table, best lap against a reference (overlay traces, the corners/segments comparison), theoretical best,
 the track map of the best lap and, for F1 sessions, each driver's pace and tyre strategy. Every number comes
-from the same services as the window and the command line (`pitwall laps`, `compare`, `best`).
+from the same services as the window and the command line (`pitwall laps`, `compare`, `best`, and for F1
+`pitwall f1 pace|stints` through app/services/session_report_f1.py).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from app.errors import PitwallError
 from app.services.laps import format_lap_time, lap_labels
+from app.services.session_report_f1 import F1Section, f1_section
 from app.store import Store
 
 TRACE_CHANNELS = ("speed", "throttle", "brake")
@@ -44,8 +45,7 @@ class SessionReport:
     comparison: dict | None = None  # `pitwall compare` of best vs reference
     theoretical: dict | None = None  # `pitwall best`
     track: dict[str, np.ndarray] | None = None  # x, y (plan view), speed of the best lap
-    pace: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # F1: driver -> (lap, time)
-    stints: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)  # F1: driver -> (first, last, tyre)
+    f1: F1Section | None = None  # F1: pace and stints as `pitwall f1 pace|stints` give them
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -98,7 +98,7 @@ def build_report(store: Store, race_id: str, reference_id: str | None = None) ->
             report.notes.append("Only one clean lap: nothing to compare the best lap with.")
     report.theoretical = _safe(report, "theoretical best", lambda: _best(store, race_id))
     if report.is_f1:
-        report.pace, report.stints = _f1_pace_and_stints(rows)
+        report.f1 = f1_section(store, race_id)
     return report
 
 
@@ -161,23 +161,6 @@ def _track(store: Store, lap_id: str) -> dict[str, np.ndarray] | None:
     keep = _thin(len(ch["x"]))
     return {"x": np.asarray(ch["x"], float)[keep], "y": np.asarray(plan, float)[keep],
             "speed": np.asarray(ch["speed"], float)[keep]}
-
-
-def _f1_pace_and_stints(rows) -> tuple[dict, dict]:
-    pace: dict[str, list[tuple[int, float]]] = {}
-    stints: dict[str, list[tuple[int, int, str]]] = {}
-    for r in sorted(rows, key=lambda r: (r.driver or "", r.number)):
-        driver = r.driver or "?"
-        if r.lap_time and "out-lap" not in r.flag_list and "in-lap" not in r.flag_list:
-            pace.setdefault(driver, []).append((r.number, float(r.lap_time)))
-        compound = str(json.loads(r.meta or "{}").get("compound") or "UNKNOWN").upper()
-        compound = "UNKNOWN" if compound in ("NAN", "NONE", "") else compound
-        runs = stints.setdefault(driver, [])
-        if runs and runs[-1][2] == compound and runs[-1][1] == r.number - 1 and "out-lap" not in r.flag_list:
-            runs[-1] = (runs[-1][0], r.number, compound)
-        else:
-            runs.append((r.number, r.number, compound))
-    return pace, stints
 
 
 def lap_table(report: SessionReport) -> tuple[list[str], list[list[str]]]:

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.f1_session.drivers import Driver
+from app.services.f1_session.colours import compound_colour  # noqa: F401  (the docks import it from here)
+from app.services.f1_session.drivers import Driver, shown_code  # noqa: F401
 from app.services.f1_session.view import SessionView
 from app.views.context import AppContext
 from app.views.state import lighter
@@ -25,15 +26,6 @@ from app.views.theme import COMPOUND_COLOURS, MUTED, WARN, compound_palette, rea
 from app.workers.f1 import start_session_view
 
 EMPTY_TEXT = "Load an F1 session (F1 sessions tab → Load session) to see it here."
-
-
-def compound_colour(compound: str | None, palette: dict[str, str] = COMPOUND_COLOURS) -> str:
-    return palette.get((compound or "UNKNOWN").upper(), MUTED)
-
-
-def shown_code(code: str) -> str:
-    """A driver as labels show them: the abbreviation, or "#44" for a car number (no driver list)."""
-    return f"#{code}" if code.isdigit() else code
 
 
 def compound_key(palette: dict[str, str], compounds: set[str]) -> str:

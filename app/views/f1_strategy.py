@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from app.services.f1_session.stints import Stint
+from app.services.f1_session.stints import Stint, stint_label
 from app.services.f1_session.view import SessionView
 from app.views.context import AppContext
 from app.views.f1_common import F1SessionDock, compound_colour, compound_key, plain_axes, shown_code
@@ -16,13 +16,6 @@ from app.views.theme import BACKGROUND, MUTED
 
 BAR_HEIGHT = 0.72
 MIN_LABEL_LAPS = 4  # bars shorter than this get no label (it would not fit); "· used N" from twice that
-
-
-def stint_label(stint: Stint) -> str:
-    """"12" for a new set, "12 · used 3" for a set that had 3 laps on it."""
-    used = stint.fresh is False or (stint.fresh is None and (stint.tyre_life_start or 1) > 1)
-    age = (stint.tyre_life_start or 1) - 1
-    return f"{stint.laps} · used {age}" if used and age > 0 else (f"{stint.laps} · used" if used else f"{stint.laps}")
 
 
 class StrategyDock(F1SessionDock):

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QLinearGradient, QPainter, QPainterPath, QPen
+
+from app.services.f1_session.colours import compound_colour
+from app.services.f1_session.stints import Stint, stint_label
 
 W, H = 900, 300
 LAP_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                "#bcbd22", "#7f7f7f")
-# Pirelli's colours (2019 on; before, the softer ranges: hyper pink, ultra purple, super red, soft yellow)
-TYRES = {"HYPERSOFT": "#f7a8d0", "ULTRASOFT": "#8e44ad", "SUPERSOFT": "#ff8a8a", "SOFT": "#e10600",
-         "MEDIUM": "#f5c400", "HARD": "#e8e8e8", "INTERMEDIATE": "#2ca02c", "WET": "#1f77b4"}
-UNKNOWN_TYRE = "#777777"
-INK, GRID = QColor("#222222"), QColor("#dddddd")
+INK, GRID, EDGE = QColor("#222222"), QColor("#dddddd"), QColor("#555555")
 
 
 def _image(w: int, h: int) -> tuple[QImage, QPainter]:
@@ -161,51 +160,84 @@ def track_map(track: dict[str, np.ndarray]) -> QImage:
     return img
 
 
-def pace_chart(pace: dict[str, list[tuple[int, float]]], drivers: int = 10) -> QImage:
-    """F1: each driver's lap times through the session (the quickest drivers, slow laps cut off)."""
-    ranked = sorted(pace, key=lambda d: min(t for _, t in pace[d]) if pace[d] else 1e9)[:drivers]
-    times = np.array([t for d in ranked for _, t in pace[d]])
-    img, p = _image(W, 340)
-    if len(times):
-        lo = float(times.min())
-        cut = min(float(np.percentile(times, 90)), lo * 1.12)  # safety-car and pit laps off the scale
-        laps = [n for d in ranked for n, _ in pace[d]]
-        ax = Axes(p, QRectF(80, 10, W - 260, 290), (min(laps), max(laps)), (lo - 0.5, cut + 0.5), "lap time (s)",
-                  "lap")
-        for i, d in enumerate(ranked):
-            pts = np.array([(n, t) for n, t in pace[d] if t <= cut + 0.5])
-            if len(pts):
-                ax.line(pts[:, 0], pts[:, 1], LAP_COLOURS[i % len(LAP_COLOURS)])
-        _legend(p, W - 160, 14, ranked)
+def _compound_key(p: QPainter, x: float, y: float, palette: dict[str, str], used: set[str],
+                  extra: str = "") -> None:
+    """The session's compounds as swatches in a row (in the palette's order), then an optional remark."""
+    for name in [c for c in palette if c in used]:
+        p.setPen(QPen(EDGE, 0.8))
+        p.setBrush(QColor(palette[name]))
+        p.drawRect(QRectF(x, y, 14, 12))
+        p.setPen(INK)
+        p.drawText(QPointF(x + 20, y + 11), name.title())
+        x += 34 + p.fontMetrics().horizontalAdvance(name.title())
+    if extra:
+        p.drawText(QPointF(x + 10, y + 11), extra)
+
+
+def pace_chart(series: dict[str, list[tuple[int, float, str | None]]], palette: dict[str, str]) -> QImage:
+    """F1: lap times by lap of the listed drivers (a line each), every point filled in its tyre's colour."""
+    img, p = _image(W, 360)
+    points = [pt for laps in series.values() for pt in laps]
+    if points:
+        laps = [n for n, _, _ in points]
+        times = [t for _, t, _ in points]
+        ax = Axes(p, QRectF(80, 10, W - 200, 290), (min(laps) - 0.5, max(laps) + 0.5),
+                  (min(times) - 0.3, max(times) + 0.3), "lap time (s)", "lap")
+        for i, laps_of in enumerate(series.values()):
+            colour = LAP_COLOURS[i % len(LAP_COLOURS)]
+            arr = np.array([(n, t) for n, t, _ in laps_of], dtype=float)
+            for run in np.split(arr, np.flatnonzero(np.diff(arr[:, 0]) > 1) + 1):  # no line across left-out laps
+                ax.line(run[:, 0], run[:, 1], colour, 1.2)
+            for n, t, compound in laps_of:  # ringed in the driver's colour: a lone point still says whose
+                p.setPen(QPen(QColor(colour), 1.4))
+                p.setBrush(QColor(compound_colour(compound, palette)))
+                p.drawEllipse(ax.pt(n, t), 3.2, 3.2)
+        _legend(p, W - 105, 14, list(series))
+        _compound_key(p, 80, 336, palette, {c for _, _, c in points if c})
     p.end()
     return img
 
 
-def strategy_chart(stints: dict[str, list[tuple[int, int, str]]]) -> QImage:
-    """F1: each driver's stints as bars coloured by tyre compound."""
-    drivers = sorted(stints)
-    last = max((b for runs in stints.values() for _, b, _ in runs), default=1)
+def strategy_chart(stints: list[Stint], palette: dict[str, str], names: dict[str, str]) -> QImage:
+    """F1: each driver's stints as bars along the lap axis, coloured by tyre, in the order given (finishing
+    order for a race), with the dock's labels: laps in the stint and, for a used set, its age (hatched)."""
+    order = list(dict.fromkeys(s.driver for s in stints))
+    last = max((s.last_lap for s in stints), default=1)
+    first = min((s.first_lap for s in stints), default=1)
     row = 18
-    img, p = _image(W, 40 + row * len(drivers) + 30)
+    img, p = _image(W, 40 + row * len(order) + 30)
     left, width = 70.0, W - 90.0
-    for i, d in enumerate(drivers):
-        y = 10 + i * row
+
+    def at(lap: float) -> float:
+        return left + (lap - first + 0.5) / (last - first + 1) * width
+
+    ys = {code: i for i, code in enumerate(order)}
+    for s in stints:
+        top = 8 + ys[s.driver] * row
+        x0, x1 = at(s.first_lap - 0.5), at(s.last_lap + 0.5)
+        bar = QRectF(x0, top + 2, max(x1 - x0 - 1, 1), row - 4)
+        colour = QColor(compound_colour(s.compound, palette))
+        p.setPen(QPen(EDGE, 0.6))
+        p.setBrush(colour)
+        p.drawRect(bar)
+        if s.fresh is False:  # a used set, hatched as in the dock
+            p.setBrush(QBrush(QColor(0, 0, 0, 90), Qt.BrushStyle.BDiagPattern))
+            p.drawRect(bar)
+        label = stint_label(s) if s.laps >= 8 else str(s.laps)
+        if s.laps >= 4 and p.fontMetrics().horizontalAdvance(label) < bar.width() - 4:
+            p.setPen(INK)
+            p.drawText(bar, Qt.AlignmentFlag.AlignCenter, label)
+    p.setPen(INK)
+    for code, i in ys.items():
+        p.drawText(QRectF(0, 8 + i * row, 62, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                   names.get(code, code))
+    bottom = 8 + row * len(order)
+    for lap in _nice_ticks(first, last, 10):
+        p.setPen(QPen(GRID, 1))
+        p.drawLine(QPointF(at(lap), bottom), QPointF(at(lap), bottom + 3))
         p.setPen(INK)
-        p.drawText(QRectF(0, y, left - 8, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, d)
-        for a, b, compound in stints[d]:
-            x0 = left + (a - 1) / last * width
-            x1 = left + b / last * width
-            p.setPen(QPen(QColor("#999999"), 0.5))
-            p.setBrush(QColor(TYRES.get(compound, UNKNOWN_TYRE)))
-            p.drawRect(QRectF(x0, y + 2, max(x1 - x0 - 1, 1), row - 4))
-    y = 14 + row * len(drivers)
-    used = sorted({c for runs in stints.values() for *_, c in runs},
-                  key=lambda c: list(TYRES).index(c) if c in TYRES else len(TYRES))
-    for j, name in enumerate(used):
-        p.setPen(QPen(QColor("#999999"), 0.5))
-        p.setBrush(QColor(TYRES.get(name, UNKNOWN_TYRE)))
-        p.drawRect(QRectF(left + j * 130, y, 14, 12))
-        p.setPen(INK)
-        p.drawText(QPointF(left + j * 130 + 20, y + 11), name.title())
+        p.drawText(QRectF(at(lap) - 20, bottom + 3, 40, 14), Qt.AlignmentFlag.AlignHCenter, f"{lap:g}")
+    _compound_key(p, 70, bottom + 22, palette, {s.compound.upper() for s in stints if s.compound},
+                  "hatched: a used set (\"used 3\": 3 laps old)   number: laps in the stint")
     p.end()
     return img

@@ -12,8 +12,10 @@ from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPdfW
 
 from app.errors import PitwallError
 from app.fileio import write_atomic
+from app.services.f1_session.drivers import shown_code
 from app.services.laps import format_lap_time
 from app.services.session_report import SessionReport, lap_table
+from app.services.session_report_f1 import pace_table, stint_table
 from app.views import report_charts
 
 FORMATS = (".html", ".pdf")
@@ -34,7 +36,10 @@ def ensure_gui() -> None:
     if QGuiApplication.instance() is None:
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        QGuiApplication([])
+        # A QApplication (not a QGuiApplication): a window or pytest-qt started later in this process needs one.
+        from PySide6.QtWidgets import QApplication
+
+        QApplication([])
 
 
 def charts(report: SessionReport) -> dict[str, QImage]:
@@ -43,10 +48,12 @@ def charts(report: SessionReport) -> dict[str, QImage]:
         out["overlay"] = report_charts.overlay_chart(report.traces)
     if report.track is not None:
         out["track"] = report_charts.track_map(report.track)
-    if report.pace:
-        out["pace"] = report_charts.pace_chart(report.pace)
-    if report.stints:
-        out["strategy"] = report_charts.strategy_chart(report.stints)
+    f1 = report.f1
+    if f1 is not None and f1.series:
+        out["pace"] = report_charts.pace_chart(f1.series, f1.palette)
+    if f1 is not None and f1.stints:
+        out["strategy"] = report_charts.strategy_chart(f1.stints, f1.palette,
+                                                       {s.driver: shown_code(s.driver) for s in f1.stints})
     return out
 
 
@@ -74,7 +81,8 @@ def render_html(report: SessionReport, images: dict[str, str]) -> str:
             line += (f" · <b>reference</b>: {e(report.reference.label)} "
                      f"{format_lap_time(report.reference.lap_time)}")
         parts.append(line + "</p>")
-    laps = ["<h2>Laps</h2>", _table(*lap_table(report))]
+    f1 = report.f1
+    laps = ["<h2>Laps</h2>", _table(*(pace_table(f1) if f1 is not None else lap_table(report)))]
     if not report.is_f1:  # an F1 session's hundreds of laps go last, after the charts
         parts += laps
     if "overlay" in images:
@@ -85,13 +93,17 @@ def render_html(report: SessionReport, images: dict[str, str]) -> str:
         parts += _theoretical(report.theoretical)
     if "track" in images:
         parts += ["<h2>Track map (best lap, by speed)</h2>", f"<img src='{images['track']}' width='390'>"]
-    if "pace" in images:
-        parts += ["<h2>Pace</h2>", f"<img src='{images['pace']}' width='680'>"]
-    if "strategy" in images:
-        parts += ["<h2>Tyre strategy</h2>", f"<img src='{images['strategy']}' width='680'>"]
+    if "pace" in images and f1 is not None:
+        cut = f" (up to {format_lap_time(f1.threshold)})" if f1.threshold else ""
+        parts += ["<h2>Pace</h2>", f"<img src='{images['pace']}' width='680'>",
+                  f"<p>Laps within 107 % of the fastest{cut}, without flag, in- or out-laps, as the Session "
+                  f"overview shows them by default; the first {len(f1.series)} drivers of the classification.</p>"]
+    if "strategy" in images and f1 is not None:
+        parts += ["<h2>Tyre strategy</h2>", f"<img src='{images['strategy']}' width='680'>",
+                  "<h2>Stints</h2>", _table(*stint_table(f1))]
     if report.is_f1:
         parts += laps
-    parts += [f"<p class='note'>{e(n)}</p>" for n in report.notes]
+    parts += [f"<p class='note'>{e(n)}</p>" for n in [*report.notes, *(f1.view.notes if f1 else [])]]
     parts.append("<p>Made with Pitwall.</p></body></html>")
     return "\n".join(parts)
 
@@ -119,7 +131,8 @@ def _comparison(c: dict) -> list[str]:
     sectors = ", ".join(f"S{s['sector']} {_s(s['delta'])}" for s in c.get("sectors", []))
     return ["<h2>Corners and segments (best lap vs reference)</h2>",
             f"<p>Lap time {_s(c.get('lap_time_delta'))} s · at the line {_s(c.get('delta_at_line'))} ± "
-            f"{c.get('uncertainty', 0):.3f} s · {html.escape(sectors)}</p>", _table(head, rows)]
+            f"{c.get('uncertainty', 0):.3f} s · gap at the sector lines (running total): {html.escape(sectors)}</p>",
+            _table(head, rows)]
 
 
 def _theoretical(t: dict) -> list[str]:

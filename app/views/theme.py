@@ -7,6 +7,14 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+# Tyre compound colours live with the F1 analysis (the session report uses them without Qt); re-exported here.
+from app.services.f1_session.colours import (  # noqa: F401
+    COMPOUND_COLOURS,
+    COMPOUND_COLOURS_2018,
+    OLD_COMPOUNDS,
+    compound_palette,
+)
+
 BACKGROUND = "#14161a"  # plots
 WINDOW = "#1c1f24"  # window chrome
 BASE = "#171a1e"  # tables, inputs
@@ -20,20 +28,6 @@ WARN = "#ffca28"
 ERROR = "#ef5350"
 
 MIN_CONTRAST = 4.5  # WCAG AA for text; lines and text in team colours are lifted to it
-
-# Tyre compounds as Pirelli marks them (2019 on), lifted for the dark theme where needed (HARD is white).
-COMPOUND_COLOURS = {"SOFT": "#ff4d4d", "MEDIUM": "#ffd54f", "HARD": "#f0f0f0", "INTERMEDIATE": "#43d162",
-                    "WET": "#4f8dff", "TEST_UNKNOWN": MUTED, "UNKNOWN": MUTED}
-# Up to 2018 the names and colours differed: SOFT was yellow, MEDIUM white, HARD ice blue.
-COMPOUND_COLOURS_2018 = {**COMPOUND_COLOURS, "HYPERSOFT": "#ffb3c6", "ULTRASOFT": "#c86bff",
-                         "SUPERSOFT": "#ff4d4d", "SOFT": "#ffd54f", "MEDIUM": "#f0f0f0", "HARD": "#6fc8ff",
-                         "SUPERHARD": "#ff9a4d"}
-OLD_COMPOUNDS = {"HYPERSOFT", "ULTRASOFT", "SUPERSOFT", "SUPERHARD"}
-
-
-def compound_palette(compounds: set[str]) -> dict[str, str]:
-    """The compound colours of a session: the 2018 scheme when its compounds carry the old names."""
-    return COMPOUND_COLOURS_2018 if {c.upper() for c in compounds if c} & OLD_COMPOUNDS else COMPOUND_COLOURS
 
 STATUS_COLOURS = {"Ready": OK, "Processing": WARN, "Failed": ERROR}
 SYNC_COLOURS = {"local-only": MUTED, "uploading": WARN, "synced": "#4fc3f7", "failed": ERROR}

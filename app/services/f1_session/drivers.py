@@ -29,6 +29,11 @@ class Driver:
     fastest: float | None
 
 
+def shown_code(code: str) -> str:
+    """A driver as labels show them: the abbreviation, or "#44" for a car number (no driver list)."""
+    return f"#{code}" if code.isdigit() else code
+
+
 def result_dicts(results: Sequence[Any]) -> list[dict]:
     """Result rows (ORM or dicts) as dicts."""
     keys = ("driver_number", "abbreviation", "driver", "team", "team_color", "position", "classified_position",

@@ -45,3 +45,10 @@ def stints(laps: Sequence[F1Lap], order: Sequence[str] | None = None) -> list[St
                 tyre_life_start=first.tyre_life, fresh=first.fresh,
             ))
     return out
+
+
+def stint_label(stint: Stint) -> str:
+    """"12" for a new set, "12 · used 3" for a set that had 3 laps on it (the strategy dock and the report)."""
+    used = stint.fresh is False or (stint.fresh is None and (stint.tyre_life_start or 1) > 1)
+    age = (stint.tyre_life_start or 1) - 1
+    return f"{stint.laps} · used {age}" if used and age > 0 else (f"{stint.laps} · used" if used else f"{stint.laps}")
