@@ -158,3 +158,16 @@ def test_forget_an_f1_session_drops_its_tables(cli, home, f1_home):
     assert run_json(cli, "races") == []
     code, out, _ = cli("query", "SELECT count(*) AS n FROM results", "--json")
     assert code == 0 and json.loads(out) == [{"n": 0}]
+
+
+def test_output_cut_short_by_a_pipe_is_not_a_traceback(tmp_path):
+    """`pitwall laps RACE | head -1`: the reader closes the pipe early; the command ends quietly."""
+    home = tmp_path / "home"
+    ingest = subprocess.run([sys.executable, "-m", "app.cli", "--home", str(home), "ingest", str(DEMO_RACE), "--json"],
+                            capture_output=True, text=True, check=True)
+    race_id = json.loads(ingest.stdout)["race_id"]
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--home", str(home), "laps", race_id],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # nobody reads: the first write fails with EPIPE
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and "Traceback" not in err and err == ""

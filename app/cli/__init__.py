@@ -6,6 +6,7 @@ Output for other tools is `--json`; a failure exits non-zero with one line on st
 """
 
 import argparse
+import os
 import sys
 
 from app import __version__
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pitwall: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `pitwall laps … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 141
 
 
 if __name__ == "__main__":
