@@ -51,10 +51,11 @@ def main(argv: list[str]) -> int:
         empty.mkdir()
         env = clean_env(work / "home", empty)
 
-        def run(*args: str, timeout: float = 180) -> tuple[subprocess.CompletedProcess, float]:
+        def run(*args: str, timeout: float = 180, extra: dict[str, str] | None = None,
+                ) -> tuple[subprocess.CompletedProcess, float]:
             t0 = time.perf_counter()
-            done = subprocess.run([str(exe), *args], cwd=work, env=env, capture_output=True, text=True,
-                                  timeout=timeout, check=False)
+            done = subprocess.run([str(exe), *args], cwd=work, env={**env, **(extra or {})}, capture_output=True,
+                                  text=True, timeout=timeout, check=False)
             return done, time.perf_counter() - t0
 
         done, _ = run("--version")
@@ -86,12 +87,36 @@ def main(argv: list[str]) -> int:
               done.stderr.strip()[-300:])
         done, _ = run("races", "--json")
         check("the cache lists the race", done.returncode == 0 and race.get("race_id", "?") in done.stdout)
+        team_archive(run, check)
         gui = folder / ("pitwall-gui.exe" if os.name == "nt" else "pitwall-gui")
         done = subprocess.run([str(gui), "--help"], cwd=work, env=env, capture_output=True, text=True, timeout=120,
                               check=False)
         check("pitwall-gui is the window's command", done.returncode == 0 and "pitwall gui" in done.stdout,
               done.stderr.strip()[-300:])
     return report(results, numbers)
+
+
+def team_archive(run, check) -> None:
+    """The team archive's drivers are in the bundle: a PostgreSQL catalog nobody listens for is "cannot reach"
+    (psycopg loaded), not an ImportError; a query in S3 mode registers the bucket through fsspec (offline: the
+    endpoint is closed, the samples view is empty, the query still answers)."""
+    closed = {"PITWALL_CATALOG_URL": "postgresql+psycopg://smoke:hush@127.0.0.1:1/pitwall"}
+    done, _ = run("archive", "test", "--json", extra=closed)
+    catalog = json.loads(done.stdout).get("catalog", {}) if done.stdout.strip().startswith("{") else {}
+    check("PostgreSQL catalog: psycopg is bundled (archive test says cannot reach)",
+          done.returncode == 2 and catalog.get("verdict") == "unreachable"
+          and catalog.get("message", "").startswith("Cannot reach the catalog server")
+          and "hush" not in done.stdout + done.stderr, (catalog.get("message") or done.stderr.strip())[-300:])
+    done, _ = run("races", extra=closed)
+    err = done.stderr.strip()
+    check("PostgreSQL catalog: one-line error from a command", done.returncode == 1 and len(err.splitlines()) == 1
+          and err.startswith("pitwall: Cannot open the catalog") and "No module" not in err
+          and "hush" not in err, err[-300:])
+    s3 = {"PITWALL_ARCHIVE": "s3", "PITWALL_S3_BUCKET": "smoke", "PITWALL_S3_ENDPOINT": "http://127.0.0.1:1",
+          "PITWALL_S3_ACCESS_KEY": "smoke", "PITWALL_S3_SECRET_KEY": "hush"}
+    done, _ = run("query", "select 42 as answer", "--json", extra=s3)
+    check("S3 archive: DuckDB reads the bucket through fsspec", done.returncode == 0 and '"answer": 42' in done.stdout,
+          done.stderr.strip()[-300:])
 
 
 def report(results: list[tuple[str, bool, str]], numbers: dict[str, float]) -> int:

@@ -113,3 +113,46 @@ def test_wheel_carries_the_resources():
     assert "resources*" in found and data["resources.demo"] == ["*"] and data["resources.queries"] == ["*"]
     assert (ROOT / "resources" / "demo" / "montreal_4laps.ams2").is_file()
     assert any((ROOT / "resources" / "queries").glob("*.sql"))
+
+
+def _smoke():
+    """packaging/smoke.py as a module (a file, not a package: `packaging` is the PyPI library's name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pitwall_smoke", ROOT / "packaging" / "smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_smoke_team_archive_checks_pass_with_the_drivers_and_fail_without(tmp_path):
+    """The bundle's team-archive checks, run on the installed command: psycopg and fsspec present → all three
+    pass; a catalog URL whose driver is not installed (an ImportError inside) → the catalog checks fail."""
+    smoke = _smoke()
+    pitwall = Path(sys.executable).with_name("pitwall")
+    env = smoke.clean_env(tmp_path / "home", tmp_path)
+    catalog: dict[str, str] = {}  # replaces the smoke's catalog URL when set
+
+    def run(*args, timeout=120, extra=None):
+        extra = dict(extra or {})
+        if "PITWALL_CATALOG_URL" in extra:
+            extra.update(catalog)
+        done = subprocess.run([str(pitwall), *args], cwd=tmp_path, env={**env, **extra}, capture_output=True,
+                              text=True, timeout=timeout, check=False)
+        return done, 0.0
+
+    results: list[tuple[str, bool, str]] = []
+
+    def check(name, ok, detail=""):
+        results.append((name, ok, detail))
+        return ok
+
+    smoke.team_archive(run, check)
+    assert [ok for _, ok, _ in results] == [True, True, True], results
+
+    assert "pg8000" not in {(d.metadata["Name"] or "").lower() for d in metadata.distributions()}
+    catalog["PITWALL_CATALOG_URL"] = "postgresql+pg8000://smoke:hush@127.0.0.1:1/pitwall"  # driver not installed
+    results.clear()
+    smoke.team_archive(run, check)
+    assert [ok for _, ok, _ in results] == [False, False, True], results
+    assert "pg8000" in results[0][2] and "hush" not in results[0][2]
