@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap, QTransform
 
 
 class LayeredView(pg.GraphicsLayoutWidget):
@@ -64,6 +64,10 @@ class LayeredView(pg.GraphicsLayoutWidget):
     def to_viewport(self, vb: pg.ViewBox, x: float, y: float) -> QPointF:
         """View-box coordinates → viewport pixels."""
         return QPointF(self.mapFromScene(vb.mapViewToScene(QPointF(x, y))))
+
+    def view_transform(self, vb: pg.ViewBox) -> QTransform:
+        """View-box coordinates → viewport pixels as one transform (mapping many points: one call each)."""
+        return vb.childGroup.sceneTransform() * self.viewportTransform()
 
     def box_of(self, vb: pg.ViewBox) -> QRect:
         """A view box's rectangle in viewport pixels."""

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QDockWidget, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -275,10 +275,10 @@ class TrackMapDock(QDockWidget):
         self.glw.update_marks(self._painted + self._marker_rects())
 
     def _marker_rects(self) -> list[QRect]:
-        vb = self.plot.getViewBox()
+        to_px = self.glw.view_transform(self.plot.getViewBox())
         rects = []
         for _, (x, y), _, is_ref in self._spots:
-            p = self.glw.to_viewport(vb, x, y)
+            p = to_px.map(QPointF(x, y))
             r = MARKER_REF if is_ref else MARKER
             rects.append(QRect(round(p.x()) - r - 2, round(p.y()) - r - 2, 2 * r + 5, 2 * r + 5))
         return rects
@@ -287,12 +287,12 @@ class TrackMapDock(QDockWidget):
         """The cursor on every lap: a dot in the lap's colour (the reference's larger, ringed white)."""
         self._painted = self._marker_rects()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        vb = self.plot.getViewBox()
+        to_px = self.glw.view_transform(self.plot.getViewBox())
         for _, (x, y), colour, is_ref in self._spots[::-1]:  # the reference (first) on top
             r = MARKER_REF if is_ref else MARKER
             painter.setPen(QPen(QColor("#ffffff" if is_ref else "#000000"), 2))
             painter.setBrush(colour)
-            painter.drawEllipse(self.glw.to_viewport(vb, x, y), r, r)
+            painter.drawEllipse(to_px.map(QPointF(x, y)), r, r)
 
     # ---- zoomed with the plots
     def _follow_state_range(self) -> None:
