@@ -117,6 +117,7 @@ class BrowserDock(QDockWidget):
         ctx.state.race_changed.connect(self._show_race)
         ctx.state.selection_changed.connect(self._show_selection)
         ctx.state.reference_changed.connect(lambda _: self._show_pinned())
+        ctx.state.analysis_changed.connect(lambda _: self._show_pinned())  # names of laps selected elsewhere
         ctx.state.catalog_changed.connect(lambda _settled: self.refresh())
         self.refresh()
 
@@ -229,10 +230,15 @@ class BrowserDock(QDockWidget):
     def _show_pinned(self) -> None:
         names = {race.id: race.name for race in self.races.races}
         rows = []
+        analysis = self.ctx.state.analysis  # laps selected by a workspace or another view: named by the analysis
         for lap_id in self.pinned_ids():
             lap = self.known.get(lap_id)
-            text = (f"{lap_name(lap)}  {format_lap_time(lap.lap_time)} · {names.get(lap.race_id, '?')}"
-                    if lap is not None else lap_id)
+            if lap is not None:
+                text = f"{lap_name(lap)}  {format_lap_time(lap.lap_time)} · {names.get(lap.race_id, '?')}"
+            elif analysis is not None and lap_id in analysis.labels:
+                text = f"{analysis.labels[lap_id]}  {format_lap_time(analysis.lap_times.get(lap_id))}"
+            else:
+                text = "lap from another session (loading…)"
             rows.append((lap_id, text, self.ctx.state.colour(lap_id)))
         self.pinned.show_laps(rows, self.ctx.state.reference)
 
