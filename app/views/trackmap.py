@@ -33,6 +33,11 @@ COLOUR_MAP = "turbo"
 MARKER, MARKER_REF = 5, 7  # cursor dot radius, px
 
 
+def _describe(name: str) -> str:
+    label, unit = label_and_unit(name)
+    return f"{label} ({unit})" if unit else label
+
+
 class TrackMapDock(QDockWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__("Track map")
@@ -115,9 +120,9 @@ class TrackMapDock(QDockWidget):
     def _fill_channels(self, names: list[tuple[str, str]]) -> None:
         """(name, text) choices; the state's channel stays chosen (listed even before a lap has it)."""
         wanted = self.ctx.state.map_channel
-        choices = names or [(c, c) for c in COLOUR_CHANNELS]
+        choices = names or [(c, _describe(c)) for c in COLOUR_CHANNELS]
         if wanted not in {n for n, _ in choices} and wanted != MINISECTORS:
-            choices = [*choices, (wanted, wanted)]
+            choices = [*choices, (wanted, _describe(wanted))]
         current = [(self.channel.itemData(i), self.channel.itemText(i)) for i in range(self.channel.count())]
         if current != [*choices, (MINISECTORS, MINISECTORS)]:
             self.channel.blockSignals(True)
