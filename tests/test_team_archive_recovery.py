@@ -17,26 +17,7 @@ from app.store.recovery import INTERRUPTED
 from app.store.schema import Lap
 from tests.conftest import DEMO_RACE, ROOT, SHORT_RACE
 from tests.team_support import new_team, object_keys
-
-# An ingest that stops halfway (through the real progress callback) until `gate` exists.
-PAUSED_INGEST = """
-import sys, time
-from pathlib import Path
-from app.services.ingest import ingest_file
-from app.store import Store
-
-home, path, gate = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-
-def progress(done, total):
-    if done >= 50 and not gate.exists():
-        gate.with_suffix(".paused").touch()
-        while not gate.exists():
-            time.sleep(0.02)
-    return True
-
-result = ingest_file(Store(home), path, progress)
-print(result.race.status, len(result.laps), flush=True)
-"""
+from tests.test_ingest_recovery import PAUSED_INGEST  # an ingest paused halfway until a gate file exists
 
 
 @pytest.fixture
