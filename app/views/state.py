@@ -164,19 +164,16 @@ class SharedState(QObject):
 
 
 def spread_colour(k: int, used: set[str]) -> str:
-    """A light colour for the k-th lap past the palette: hues a golden angle apart, lightness alternating."""
+    """A light colour for the k-th lap past the palette: hues a golden angle apart, lightness alternating, each
+    lifted to a readable contrast on the dark background (blues are dark at any lightness)."""
     import colorsys
+
+    from app.views.theme import readable
 
     for step in range(k, k + 360):
         hue = (step * 0.381966) % 1.0
-        light = 0.6 + 0.08 * (step % 2)
-        while True:  # blues are dark at any lightness: lift them until they read (luminance ≥ 0.23, 4.5:1)
-            r, g, b = colorsys.hls_to_rgb(hue, light, 0.85)
-            lum = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-            if 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] >= 0.23 or light >= 0.95:
-                break
-            light += 0.03
-        colour = "#" + "".join(f"{round(c * 255):02x}" for c in (r, g, b))
+        rgb = colorsys.hls_to_rgb(hue, 0.6 + 0.08 * (step % 2), 0.85)
+        colour = readable("#" + "".join(f"{round(c * 255):02x}" for c in rgb))
         if colour not in used:
             return colour
     return "#ffffff"
