@@ -7,7 +7,7 @@ import numpy as np
 
 from app.errors import PitwallError
 from app.services.export import export_channels
-from app.services.laps import lap_label
+from app.services.laps import race_labels
 from app.services.mathchannels import evaluate_all
 from app.store import Store
 
@@ -28,12 +28,15 @@ def laps_table(store: Store, lap_ids: list[str], math: dict[str, str] | None = N
     names: list[str] = []
     for _, channels in parts:
         names += [n for n in channels if n not in names]
+    labels: dict[str, str] = {}  # one catalog read and one labelling per race, not per exported lap
+    for race_id in dict.fromkeys(lap.race_id for lap, _ in parts):
+        labels |= race_labels(store.laps(race_id))
     out: dict[str, list[np.ndarray]] = {"lap_uuid": [], "lap_number": [], "lap_label": [], **{n: [] for n in names}}
     for lap, channels in parts:
         rows = len(next(iter(channels.values())))
         out["lap_uuid"].append(np.full(rows, lap.id, dtype=object))
         out["lap_number"].append(np.full(rows, lap.number, dtype=np.int32))
-        out["lap_label"].append(np.full(rows, lap_label(lap, store.laps(lap.race_id)), dtype=object))
+        out["lap_label"].append(np.full(rows, labels[lap.id], dtype=object))
         for n in names:
             col = channels.get(n)
             out[n].append(np.full(rows, np.nan) if col is None else col)

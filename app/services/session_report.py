@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.errors import PitwallError
-from app.services.laps import format_lap_time, lap_labels
+from app.services.laps import format_lap_time, race_labels
 from app.services.session_report_f1 import F1Section, f1_section
 from app.store import Store
 
@@ -60,7 +60,7 @@ def build_report(store: Store, race_id: str, reference_id: str | None = None) ->
     rows = store.laps(race_id)
     if not rows:
         raise PitwallError(f"Race {race_id} has no laps to report on.")
-    labels = lap_labels(rows)
+    labels = race_labels(rows)  # the stored labels, as `pitwall laps` shows them
     clean = [r for r in rows if r.lap_time and not r.flag_list]
     best_row = min(clean, key=lambda r: r.lap_time or 0.0, default=None)
     with_data = [r for r in clean if r.sample_count]  # overlay, map and corners need telemetry
